@@ -1,0 +1,61 @@
+import cors from '@fastify/cors'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import { createAuthHooks } from './auth/authenticate.js'
+import type { Config } from './config.js'
+import type { Db } from './db/database.js'
+import { healthRoutes } from './health/routes.js'
+import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
+import { usersRoutes } from './users/routes.js'
+
+export interface AppOptions {
+  config: Config
+  /** An open, migrated database; the app closes it when it closes. */
+  db: Db
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the whole application without listening: the server and the tests both start here. */
+export async function buildApp({ config, db, logger = false }: AppOptions) {
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Slow or stalled clients must not hold a connection for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorateRequest('session', null)
+  app.addHook('onClose', async () => db.destroy())
+  await configureHttp(app)
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Overworld API',
+        version: '1.0.0',
+        description: 'Overworld is Letterboxd for video games. Errors are `{"detail": "..."}` or `{"field": ["message"]}`.',
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <token>` or `Bearer <token>`' },
+        },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  const routes = trackRoutes(app)
+  const auth = createAuthHooks(db)
+  await app.register(healthRoutes, { db })
+  await app.register(usersRoutes, { db, config, auth })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  answerWrongMethods(app, routes)
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

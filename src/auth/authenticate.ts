@@ -1,0 +1,51 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../db/database.js'
+import { ApiError } from '../http/errors.js'
+import { findSessionByToken, type Session } from './tokens.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in session, set by the authentication hooks; null for anonymous requests. */
+    session: Session | null
+  }
+}
+
+const unauthorized = (detail: string) => new ApiError(401, { detail })
+
+/** `Authorization: Token <token>` (what django-rest-knox clients send) or `Bearer <token>`. */
+function tokenFromHeader(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const [scheme, token, ...rest] = header.trim().split(/\s+/)
+  if (rest.length > 0 || !token || !scheme || !/^(token|bearer)$/i.test(scheme)) throw unauthorized('Invalid token.')
+  return token
+}
+
+export interface AuthHooks {
+  /** Refuses the request with 401 unless it carries a valid token. */
+  requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
+  /** Lets anonymous requests through; a token, when sent, must be valid. */
+  optionalUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
+}
+
+export function createAuthHooks(db: Db): AuthHooks {
+  async function resolveSession(request: FastifyRequest, required: boolean): Promise<void> {
+    const token = tokenFromHeader(request.headers.authorization)
+    if (token === undefined) {
+      if (required) throw unauthorized('Authentication credentials were not provided.')
+      return
+    }
+    const session = await findSessionByToken(db, token)
+    if (!session) throw unauthorized('Invalid token.')
+    request.session = session
+  }
+  return {
+    requireUser: (request) => resolveSession(request, true),
+    optionalUser: (request) => resolveSession(request, false),
+  }
+}
+
+/** The session of a route guarded by `requireUser`. */
+export function sessionOf(request: FastifyRequest): Session {
+  if (!request.session) throw unauthorized('Authentication credentials were not provided.')
+  return request.session
+}

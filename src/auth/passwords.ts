@@ -1,0 +1,87 @@
+import fs from 'node:fs'
+import { Algorithm, hash, verify } from '@node-rs/argon2'
+
+/** OWASP's minimum for argon2id (m=19 MiB, t=2, p=1). @node-rs/argon2 hashes on libuv's thread pool. */
+const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+
+export const PASSWORD_MIN_LENGTH = 8
+export const PASSWORD_MAX_LENGTH = 1024
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS)
+}
+
+let dummyHash: Promise<string> | undefined
+
+/**
+ * Checks a password against a stored hash. With no hash (unknown user) it still spends one verification
+ * against a dummy hash, so a wrong username and a wrong password take the same time.
+ */
+export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
+  if (storedHash === undefined) {
+    dummyHash ??= hashPassword('overworld-dummy-password')
+    await verify(await dummyHash, password).catch(() => false)
+    return false
+  }
+  return verify(storedHash, password).catch(() => false)
+}
+
+const commonPasswords = new Set(
+  fs
+    .readFileSync(new URL('../../resources/common-passwords.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => line.trim().toLowerCase())
+    .filter(Boolean),
+)
+
+/** Django's password validators' rules and messages: length, common, numeric, similarity to the account. */
+export function passwordProblems(password: string, account: { username?: string; email?: string }): string[] {
+  const problems: string[] = []
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    problems.push(`This password is too short. It must contain at least ${PASSWORD_MIN_LENGTH} characters.`)
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    problems.push(`This password is too long. It must contain at most ${PASSWORD_MAX_LENGTH} characters.`)
+  }
+  if (commonPasswords.has(password.trim().toLowerCase())) problems.push('This password is too common.')
+  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
+  for (const [attribute, value] of Object.entries(account)) {
+    if (value && isTooSimilar(password, value)) {
+      problems.push(`The password is too similar to the ${attribute}.`)
+    }
+  }
+  return problems
+}
+
+const MAX_SIMILARITY = 0.7
+
+/** Django's UserAttributeSimilarityValidator: the value and each of its word parts, compared by quick ratio. */
+function isTooSimilar(password: string, value: string): boolean {
+  const lowered = password.toLowerCase()
+  const parts = [...value.split(/\W+/), value]
+  return parts.some((part) => {
+    if (!part || exceedsLengthRatio(password, part)) return false
+    return quickRatio(lowered, part.toLowerCase()) >= MAX_SIMILARITY
+  })
+}
+
+/** A part far shorter than the password cannot make it similar (Django's length bound). */
+function exceedsLengthRatio(password: string, part: string): boolean {
+  return password.length >= 10 * part.length && part.length < (MAX_SIMILARITY / 2) * password.length
+}
+
+/** Python's SequenceMatcher.quick_ratio: 2 × shared characters (as multisets) / total length. */
+function quickRatio(a: string, b: string): number {
+  const counts = new Map<string, number>()
+  for (const char of b) counts.set(char, (counts.get(char) ?? 0) + 1)
+  let matches = 0
+  for (const char of a) {
+    const left = counts.get(char) ?? 0
+    if (left > 0) {
+      matches++
+      counts.set(char, left - 1)
+    }
+  }
+  const total = a.length + b.length
+  return total === 0 ? 0 : (2 * matches) / total
+}

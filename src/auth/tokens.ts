@@ -1,0 +1,79 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Db } from '../db/database.js'
+
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/
+const TOKEN_KEY_LENGTH = 8
+
+export interface TokenOwner {
+  id: number
+  username: string
+  email: string
+  gravatar: string
+}
+
+export interface IssuedToken {
+  token: string
+  expiry: string | null
+}
+
+function digestOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** Issues a new login token for a user; only its digest is stored. */
+export async function issueToken(db: Db, userId: number, ttlHours: number): Promise<IssuedToken> {
+  const token = randomBytes(32).toString('hex')
+  const now = new Date()
+  const expiry = ttlHours > 0 ? new Date(now.getTime() + ttlHours * 3_600_000).toISOString() : null
+  await db
+    .insertInto('auth_tokens')
+    .values({
+      digest: digestOf(token),
+      token_key: token.slice(0, TOKEN_KEY_LENGTH),
+      user_id: userId,
+      created_at: now.toISOString(),
+      expires_at: expiry,
+    })
+    .execute()
+  return { token, expiry }
+}
+
+export interface Session {
+  user: TokenOwner
+  /** Digest of the token the request came with, so logout can revoke exactly that one. */
+  tokenDigest: string
+}
+
+/** The user a token belongs to, or undefined when it is unknown, revoked or expired (expired ones are purged). */
+export async function findSessionByToken(db: Db, token: string): Promise<Session | undefined> {
+  if (!TOKEN_PATTERN.test(token)) return undefined
+  const candidates = await db
+    .selectFrom('auth_tokens')
+    .innerJoin('users', 'users.id', 'auth_tokens.user_id')
+    .select(['auth_tokens.digest', 'auth_tokens.expires_at', 'users.id', 'users.username', 'users.email', 'users.gravatar'])
+    .where('auth_tokens.token_key', '=', token.slice(0, TOKEN_KEY_LENGTH))
+    .execute()
+  const digest = Buffer.from(digestOf(token), 'hex')
+  const match = candidates.find((row) => timingSafeEqual(Buffer.from(row.digest, 'hex'), digest))
+  if (!match) return undefined
+  if (match.expires_at !== null && match.expires_at <= new Date().toISOString()) {
+    await db.deleteFrom('auth_tokens').where('digest', '=', match.digest).execute()
+    return undefined
+  }
+  const { id, username, email, gravatar } = match
+  return { user: { id, username, email, gravatar }, tokenDigest: match.digest }
+}
+
+export async function revokeToken(db: Db, tokenDigest: string): Promise<void> {
+  await db.deleteFrom('auth_tokens').where('digest', '=', tokenDigest).execute()
+}
+
+export async function revokeAllTokens(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('auth_tokens').where('user_id', '=', userId).execute()
+}
+
+export async function purgeExpiredTokens(db: Db, userId?: number): Promise<void> {
+  let query = db.deleteFrom('auth_tokens').where('expires_at', '<=', new Date().toISOString())
+  if (userId !== undefined) query = query.where('user_id', '=', userId)
+  await query.execute()
+}

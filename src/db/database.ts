@@ -1,0 +1,89 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import pg from 'pg'
+import type { Tables } from './tables.js'
+
+export type Db = Kysely<Tables>
+export type DatabaseKind = 'sqlite' | 'postgres'
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres'
+  if (url.startsWith('sqlite:')) return 'sqlite'
+  throw new Error(`DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got "${url}"`)
+}
+
+/** Opens the database named by a DATABASE_URL; the caller owns it and must `destroy()` it. */
+export function openDatabase(url: string): Db {
+  return databaseKind(url) === 'postgres' ? openPostgres(url) : openSqlite(url.slice('sqlite:'.length))
+}
+
+function openSqlite(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const sqlite = new SQLite(file)
+  // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction through a crash
+  // of the process (kill -9), losing at most the last ones only on an OS crash or power cut.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+}
+
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query anew; compiling SQL is most of a small query's cost in SQLite, so keep the
+ * prepared statements of the queries we run again and again (our SQL text is stable, values are bound).
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>()
+  return {
+    prepare(sql) {
+      let statement = cache.get(sql)
+      if (!statement) {
+        statement = sqlite.prepare(sql) as unknown as SqliteStatement
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+    close() {
+      cache.clear()
+      sqlite.close()
+    },
+  }
+}
+
+const TIMESTAMPTZ_OID = 1184
+const INT8_OID = 20
+const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID) as (value: string) => Date
+
+function openPostgres(url: string): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_SIZE) || 10,
+    types: {
+      // Timestamps travel as ISO-8601 strings, exactly as SQLite stores them, so both databases answer alike.
+      // COUNT(*) is int8; our counts fit in a JS number.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === TIMESTAMPTZ_OID) return (value: string) => parseTimestamptz(value).toISOString()
+        if (oid === INT8_OID) return (value: string) => Number(value)
+        return pg.types.getTypeParser(oid, format as 'text')
+      }) as typeof pg.types.getTypeParser,
+    },
+  })
+  // An idle client that loses its connection (database restart) must not crash the process.
+  pool.on('error', () => {})
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/** The name of the unique index or column a failed insert/update collided with, if that is why it failed. */
+export function uniqueViolation(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { code, constraint, message } = error as { code?: string; constraint?: string; message?: string }
+  if (code === '23505') return constraint ?? message
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return message
+  return undefined
+}

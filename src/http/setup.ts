@@ -1,0 +1,107 @@
+import formbody from '@fastify/formbody'
+import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify'
+import secureJson from 'secure-json-parse'
+import { ApiError } from './errors.js'
+import { fieldErrorsFrom, validatorCompiler } from './validation.js'
+
+/** Bodies larger than this are refused with 413 before they are parsed. */
+export const BODY_LIMIT = 64 * 1024
+
+/**
+ * Request parsing and error answers shared by every route: JSON and form bodies only, validation errors in the
+ * contract's field shape, `{"detail": ...}` for everything else, and never a stack trace to the client.
+ */
+export async function configureHttp(app: FastifyInstance): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler)
+
+  // Only JSON and form bodies are understood; anything else (text/plain included) is 415.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, secureJson.parse(text, { protoAction: 'error', constructorAction: 'error' }))
+    } catch (error) {
+      done(new ApiError(400, { detail: `JSON parse error - ${(error as Error).message}` }), undefined)
+    }
+  })
+  await app.register(formbody)
+
+  // A POST without a body is an empty form: its required fields are reported missing, not the body itself.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {}
+  })
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ detail: 'Not found.' })
+  })
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode === 401) reply.header('www-authenticate', 'Token')
+      return reply.code(error.statusCode).send(error.body)
+    }
+    if (error.validation) {
+      const errors = fieldErrorsFrom(error.validation)
+      return reply.code(400).send(Object.keys(errors).length > 0 ? errors : { detail: error.message })
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable')
+      return reply.code(503).send({ detail: 'Service temporarily unavailable, try again shortly.' })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message })
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(500).send({ detail: 'A server error occurred.' })
+  })
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  'SQLITE_BUSY',
+])
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
+  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+}
+
+const ROUTED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/**
+ * Records every route's path, so that `answerWrongMethods` can answer a known path asked with another method
+ * with 405 (as Django REST framework does) instead of 404. Call before registering routes.
+ */
+export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
+  const methodsByPath = new Map<string, Set<string>>()
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return
+    const methods = methodsByPath.get(route.url) ?? new Set()
+    for (const method of [route.method].flat()) methods.add(method)
+    methodsByPath.set(route.url, methods)
+  })
+  return methodsByPath
+}
+
+export function answerWrongMethods(app: FastifyInstance, methodsByPath: Map<string, Set<string>>): void {
+  for (const [url, methods] of [...methodsByPath]) {
+    const missing = ROUTED_METHODS.filter((method) => !methods.has(method))
+    if (missing.length === 0) continue
+    const allow = [...methods].join(', ')
+    app.route({
+      method: missing,
+      url,
+      schema: { hide: true },
+      handler: async (request, reply) =>
+        reply.code(405).header('allow', allow).send({ detail: `Method "${request.method}" not allowed.` }),
+    })
+  }
+}

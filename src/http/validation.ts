@@ -1,0 +1,111 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { FastifySchemaCompiler } from 'fastify'
+import { addFieldError, type FieldErrors } from './errors.js'
+
+/**
+ * A schema may carry the message its `pattern` or `format` failure should show, as an OpenAPI extension,
+ * e.g. `Type.String({ pattern: '^[a-z]+$', 'x-error-message': 'Enter a valid username.' })`.
+ */
+export const ERROR_MESSAGE_KEYWORD = 'x-error-message'
+
+// ajv-formats ships CommonJS whose default export is the plugin itself.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+function createAjv(options: Options): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, removeAdditional: false, ...options })
+  addFormats(ajv)
+  ajv.addKeyword({ keyword: ERROR_MESSAGE_KEYWORD, schemaType: 'string' })
+  return ajv
+}
+
+// Bodies are JSON and must arrive with the right types (a number is not a username); query strings and path
+// parameters are text by nature, so they are coerced to the schema's types.
+const bodyAjv = createAjv({ coerceTypes: false })
+const urlAjv = createAjv({ coerceTypes: 'array' })
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as object)
+
+/** Turns ajv's errors into the contract's `{"field": ["message"]}` shape, with Django REST framework's wording. */
+export function fieldErrorsFrom(errors: readonly Partial<ErrorObject>[]): FieldErrors {
+  const result: FieldErrors = {}
+  for (const error of errors) {
+    const described = describe(error as ErrorObject)
+    if (!described) continue
+    const [field, message] = described
+    if (!result[field]?.includes(message)) addFieldError(result, field, message)
+  }
+  return result
+}
+
+function describe(error: ErrorObject): [field: string, message: string] | undefined {
+  const path = error.instancePath.split('/').slice(1).join('.')
+  const field = path || 'non_field_errors'
+  const params = error.params as Record<string, unknown>
+  switch (error.keyword) {
+    case 'required':
+      return [joinPath(path, String(params.missingProperty)), 'This field is required.']
+    case 'additionalProperties':
+      return [joinPath(path, String(params.additionalProperty)), 'Unexpected field: not accepted here.']
+    case 'type':
+      return describeType(field, String(params.type), error.data)
+    case 'minLength':
+      return [field, params.limit === 1 ? 'This field may not be blank.' : `Ensure this field has at least ${String(params.limit)} characters.`]
+    case 'maxLength':
+      return [field, `Ensure this field has no more than ${String(params.limit)} characters.`]
+    case 'pattern':
+    case 'format':
+      return [field, customMessage(error) ?? (params.format === 'email' ? 'Enter a valid email address.' : 'Enter a valid value.')]
+    case 'minimum':
+      return [field, `Ensure this value is greater than or equal to ${String(params.limit)}.`]
+    case 'maximum':
+      return [field, `Ensure this value is less than or equal to ${String(params.limit)}.`]
+    case 'multipleOf':
+      return [field, `Ensure this value is a multiple of ${String(params.multipleOf)}.`]
+    case 'enum':
+    case 'const':
+      return [field, `"${String(error.data)}" is not a valid choice.`]
+    case 'minItems':
+      return [field, `Ensure this field has at least ${String(params.limit)} elements.`]
+    case 'maxItems':
+      return [field, `Ensure this field has no more than ${String(params.limit)} elements.`]
+    case 'uniqueItems':
+      return [field, 'Ensure this field has no duplicate elements.']
+    case 'anyOf':
+      // The branches' own errors say what is wrong.
+      return undefined
+    default:
+      return [field, error.message ?? 'Invalid value.']
+  }
+}
+
+function joinPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key
+}
+
+function customMessage(error: ErrorObject): string | undefined {
+  const message = (error.parentSchema as Record<string, unknown> | undefined)?.[ERROR_MESSAGE_KEYWORD]
+  return typeof message === 'string' ? message : undefined
+}
+
+const typeMessages: Record<string, string> = {
+  string: 'Not a valid string.',
+  boolean: 'Must be a valid boolean.',
+  integer: 'A valid integer is required.',
+  number: 'A valid number is required.',
+  array: 'Expected a list of items.',
+}
+
+function describeType(field: string, types: string, data: unknown): [string, string] | undefined {
+  // For a nullable value ajv names both types ("string,null"), or in an anyOf reports the null branch
+  // separately, which is noise: the other type is the one to name.
+  const expected = types.split(',').find((type) => type !== 'null')
+  if (expected === undefined) return undefined
+  if (data === null) return [field, 'This field may not be null.']
+  if (expected === 'object') {
+    const got = Array.isArray(data) ? 'list' : typeof data
+    return [field, `Invalid data. Expected a dictionary, but got ${got}.`]
+  }
+  return [field, typeMessages[expected] ?? `Expected ${expected}.`]
+}

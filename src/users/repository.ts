@@ -1,0 +1,185 @@
+import type { Insertable, Updateable } from 'kysely'
+import type { Db } from '../db/database.js'
+import type { GameStatus, UsersTable } from '../db/tables.js'
+
+/** The unique key of a username: `Madeline` and `madeline` are the same name. */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase()
+}
+
+/** The unique key of an email address; addresses are compared without regard to case. */
+export function emailKey(email: string): string {
+  return email.toLowerCase()
+}
+
+export interface TakenIdentifiers {
+  username: boolean
+  email: boolean
+}
+
+/** Whether a username and/or email already belong to an account (other than `exceptUserId`). */
+export async function findTakenIdentifiers(
+  db: Db,
+  wanted: { username?: string; email?: string },
+  exceptUserId?: number,
+): Promise<TakenIdentifiers> {
+  const nameKey = wanted.username === undefined ? undefined : usernameKey(wanted.username)
+  const mailKey = wanted.email === undefined ? undefined : emailKey(wanted.email)
+  if (nameKey === undefined && mailKey === undefined) return { username: false, email: false }
+  let query = db
+    .selectFrom('users')
+    .select(['username_key', 'email_key'])
+    .where((eb) =>
+      eb.or([
+        ...(nameKey === undefined ? [] : [eb('username_key', '=', nameKey)]),
+        ...(mailKey === undefined ? [] : [eb('email_key', '=', mailKey)]),
+      ]),
+    )
+  if (exceptUserId !== undefined) query = query.where('id', '!=', exceptUserId)
+  const rows = await query.execute()
+  return {
+    username: rows.some((row) => row.username_key === nameKey),
+    email: rows.some((row) => row.email_key === mailKey),
+  }
+}
+
+export type NewUser = Omit<Insertable<UsersTable>, 'username_key' | 'email_key' | 'created_at'>
+
+export async function insertUser(db: Db, user: NewUser): Promise<number> {
+  const { id } = await db
+    .insertInto('users')
+    .values({
+      ...user,
+      username_key: usernameKey(user.username),
+      email_key: emailKey(user.email),
+      created_at: new Date().toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return id
+}
+
+export type UserChanges = Omit<Updateable<UsersTable>, 'id' | 'username_key' | 'email_key' | 'created_at'>
+
+export async function updateUser(db: Db, userId: number, changes: UserChanges): Promise<void> {
+  if (Object.keys(changes).length === 0) return
+  await db
+    .updateTable('users')
+    .set({
+      ...changes,
+      ...(changes.username === undefined ? {} : { username_key: usernameKey(changes.username) }),
+      ...(changes.email === undefined ? {} : { email_key: emailKey(changes.email) }),
+    })
+    .where('id', '=', userId)
+    .execute()
+}
+
+/** The account a login names, by username first and then by email. */
+export async function findCredentials(db: Db, login: string) {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'email', 'password_hash', 'username_key'])
+    .where((eb) => eb.or([eb('username_key', '=', usernameKey(login)), eb('email_key', '=', emailKey(login))]))
+    .execute()
+  return rows.find((row) => row.username_key === usernameKey(login)) ?? rows[0]
+}
+
+export async function findUserIdByUsername(db: Db, username: string): Promise<number | undefined> {
+  const row = await db.selectFrom('users').select('id').where('username_key', '=', usernameKey(username)).executeTakeFirst()
+  return row?.id
+}
+
+export interface GameSummaryRow {
+  id: number
+  igdb: string | null
+  name: string
+}
+
+export interface ProfileData {
+  id: number
+  username: string
+  email: string
+  bio: string | null
+  location: string | null
+  twitter: string | null
+  gravatar: string
+  played: GameSummaryRow[]
+  liked: GameSummaryRow[]
+  backlog: GameSummaryRow[]
+  wishlist: GameSummaryRow[]
+  favorites: GameSummaryRow[]
+  following: number[]
+  followers: number[]
+}
+
+/** A whole profile in four queries, whatever the size of its lists. */
+export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar'])
+    .where('username_key', '=', usernameKey(username))
+    .executeTakeFirst()
+  if (!user) return undefined
+
+  const [lists, favorites, follows] = await Promise.all([
+    findStatusLists(db, user.id),
+    findFavorites(db, user.id),
+    findFollowEdges(db, user.id),
+  ])
+  return { ...user, ...lists, favorites, ...follows }
+}
+
+/** The played, liked, backlog and wishlist lists, each newest first. */
+async function findStatusLists(db: Db, userId: number): Promise<Record<GameStatus, GameSummaryRow[]>> {
+  const rows = await db
+    .selectFrom('game_statuses')
+    .innerJoin('games', 'games.id', 'game_statuses.game_id')
+    .select(['game_statuses.status', 'games.id', 'games.igdb', 'games.name'])
+    .where('game_statuses.user_id', '=', userId)
+    .orderBy('game_statuses.created_at', 'desc')
+    .orderBy('games.id', 'desc')
+    .execute()
+  const lists: Record<GameStatus, GameSummaryRow[]> = { played: [], liked: [], backlog: [], wishlist: [] }
+  for (const { status, id, igdb, name } of rows) lists[status].push({ id, igdb, name })
+  return lists
+}
+
+async function findFavorites(db: Db, userId: number): Promise<GameSummaryRow[]> {
+  return db
+    .selectFrom('favorites')
+    .innerJoin('games', 'games.id', 'favorites.game_id')
+    .select(['games.id', 'games.igdb', 'games.name'])
+    .where('favorites.user_id', '=', userId)
+    .orderBy('favorites.position')
+    .execute()
+}
+
+async function findFollowEdges(db: Db, userId: number) {
+  const rows = await db
+    .selectFrom('follows')
+    .select(['follower_id', 'followee_id'])
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .orderBy('created_at')
+    .orderBy('follower_id')
+    .orderBy('followee_id')
+    .execute()
+  const following: number[] = []
+  const followers: number[] = []
+  for (const row of rows) {
+    if (row.follower_id === userId) following.push(row.followee_id)
+    else followers.push(row.follower_id)
+  }
+  return { following, followers }
+}
+
+export async function followUser(db: Db, followerId: number, followeeId: number): Promise<void> {
+  await db
+    .insertInto('follows')
+    .values({ follower_id: followerId, followee_id: followeeId, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+    .execute()
+}
+
+export async function unfollowUser(db: Db, followerId: number, followeeId: number): Promise<void> {
+  await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute()
+}

@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { AuthHooks } from '../auth/authenticate.js'
+import { sessionOf } from '../auth/authenticate.js'
+import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Session } from '../auth/tokens.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/database.js'
+import { badRequest, forbidden, notFound } from '../http/errors.js'
+import { errorResponses } from '../http/schemas.js'
+import { checkCredentials, registerAccount, updateProfile } from './accounts.js'
+import {
+  findProfileByUsername,
+  findUserIdByUsername,
+  followUser,
+  unfollowUser,
+  usernameKey,
+  type ProfileData,
+} from './repository.js'
+import {
+  AuthResult,
+  CurrentUser,
+  EmptyList,
+  FollowBody,
+  LoginBody,
+  Profile,
+  ProfileUpdateBody,
+  RegisterBody,
+  UsernameParams,
+} from './schemas.js'
+
+export interface UsersRoutesOptions {
+  db: Db
+  config: Config
+  auth: AuthHooks
+}
+
+const tags = ['users']
+const security = [{ token: [] }]
+const NoContent = Type.Null({ description: 'No content.' })
+
+/** What a viewer may see of a profile: the email only if it is theirs; with a token, who they are. */
+function presentProfile(data: ProfileData, session: Session | null): Profile {
+  const { email, ...publicProfile } = data
+  if (!session) return publicProfile
+  const viewer = session.user
+  return {
+    ...publicProfile,
+    ...(viewer.id === data.id ? { email } : {}),
+    me: viewer,
+    followingUser: data.followers.includes(viewer.id),
+  }
+}
+
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth }) => {
+  app.post(
+    '/api/users/register/',
+    {
+      schema: {
+        tags,
+        summary: 'Create an account and sign in',
+        body: RegisterBody,
+        response: { 201: AuthResult, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const user = await registerAccount(db, request.body)
+      const token = await issueToken(db, user.id, config.tokenTtlHours)
+      return reply.code(201).send({ user, ...token })
+    },
+  )
+
+  app.post(
+    '/api/users/login/',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with username (or email) and password; each sign-in issues a new token',
+        body: LoginBody,
+        response: { 200: AuthResult, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const user = await checkCredentials(db, request.body.username, request.body.password)
+      await purgeExpiredTokens(db, user.id)
+      return { user, ...(await issueToken(db, user.id, config.tokenTtlHours)) }
+    },
+  )
+
+  app.post(
+    '/api/users/logout/',
+    {
+      onRequest: auth.requireUser,
+      schema: { tags, security, summary: 'Revoke the token of this request', response: { 204: NoContent, ...errorResponses(401) } },
+    },
+    async (request, reply) => {
+      await revokeToken(db, sessionOf(request).tokenDigest)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/api/users/logoutall/',
+    {
+      onRequest: auth.requireUser,
+      schema: { tags, security, summary: 'Revoke every token of this user', response: { 204: NoContent, ...errorResponses(401) } },
+    },
+    async (request, reply) => {
+      await revokeAllTokens(db, sessionOf(request).user.id)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/users/user/',
+    {
+      onRequest: auth.requireUser,
+      schema: { tags, security, summary: 'The signed-in user', response: { 200: CurrentUser, ...errorResponses(401) } },
+    },
+    async (request) => sessionOf(request).user,
+  )
+
+  const profileRoute = {
+    onRequest: auth.optionalUser,
+    schema: {
+      tags,
+      summary: "A user's profile (the email only to its owner)",
+      params: UsernameParams,
+      response: { 200: Profile, ...errorResponses(401, 404) },
+    },
+  }
+  const showProfile = async (request: { params: { username: string }; session: Session | null }) => {
+    const profile = await findProfileByUsername(db, request.params.username)
+    if (!profile) throw notFound()
+    return presentProfile(profile, request.session)
+  }
+  app.get('/api/users/:username', profileRoute, showProfile)
+  app.get('/api/users/profile/:username', profileRoute, showProfile)
+
+  const updateRoute = {
+    onRequest: auth.requireUser,
+    schema: {
+      tags,
+      security,
+      summary: 'Edit your own profile',
+      params: UsernameParams,
+      body: ProfileUpdateBody,
+      response: { 200: Profile, ...errorResponses(400, 401, 403) },
+    },
+  }
+  app.route({
+    method: ['POST', 'PATCH'],
+    url: '/api/users/profile/:username',
+    ...updateRoute,
+    handler: async (request) => {
+      const session = sessionOf(request)
+      if (usernameKey(request.params.username) !== usernameKey(session.user.username)) throw forbidden()
+      await updateProfile(db, session.user, request.body)
+      const profile = await findProfileByUsername(db, request.body.username ?? session.user.username)
+      if (!profile) throw notFound()
+      const { id, username, email, gravatar } = profile
+      return presentProfile(profile, { ...session, user: { id, username, email, gravatar } })
+    },
+  })
+
+  const followRoute = (summary: string) => ({
+    onRequest: auth.requireUser,
+    schema: { tags, security, summary, body: FollowBody, response: { 200: EmptyList, ...errorResponses(400, 401, 404) } },
+  })
+
+  app.post('/api/users/follow/', followRoute('Follow a user'), async (request) => {
+    const me = sessionOf(request).user
+    const targetId = await findUserIdByUsername(db, request.body.username)
+    if (targetId === undefined) throw notFound('User does not exist')
+    if (targetId === me.id) throw badRequest('You cannot follow yourself.')
+    await followUser(db, me.id, targetId)
+    return []
+  })
+
+  app.post('/api/users/unfollow/', followRoute('Stop following a user'), async (request) => {
+    const me = sessionOf(request).user
+    const targetId = await findUserIdByUsername(db, request.body.username)
+    if (targetId === undefined) throw notFound('User does not exist')
+    if (targetId === me.id) throw badRequest('You cannot unfollow yourself.')
+    await unfollowUser(db, me.id, targetId)
+    return []
+  })
+}

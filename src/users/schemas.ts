@@ -1,0 +1,98 @@
+import { Type, type Static } from 'typebox'
+import { Nullable } from '../http/schemas.js'
+
+// Letters, digits and @ . + - _ (Django's username rule). Blank is left to minLength so it gets its own message.
+const USERNAME_PATTERN = '^[\\p{L}\\p{M}\\p{N}_@.+-]*$'
+
+export const Username = Type.String({
+  minLength: 1,
+  maxLength: 150,
+  pattern: USERNAME_PATTERN,
+  'x-error-message': 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+  examples: ['madeline'],
+})
+
+export const Email = Type.String({ minLength: 1, maxLength: 254, format: 'email', examples: ['madeline@example.com'] })
+
+export const Password = Type.String({ minLength: 1, description: '8 to 1024 characters; not common, not all digits.' })
+
+/** A username as a path parameter: looked up, not validated, so an odd one is simply not found. */
+export const UsernameParams = Type.Object({ username: Type.String({ maxLength: 300 }) })
+
+export const RegisterBody = Type.Object({ username: Username, email: Email, password: Password }, { additionalProperties: false })
+export type RegisterBody = Static<typeof RegisterBody>
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, description: 'The username or the email of the account.' }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+)
+
+export const AccountUser = Type.Object({ id: Type.Integer(), username: Type.String(), email: Type.String() })
+
+export const CurrentUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.String(),
+  gravatar: Type.String({ format: 'uri' }),
+})
+
+export const AuthResult = Type.Object({
+  user: AccountUser,
+  token: Type.String({ description: 'Send as `Authorization: Token <token>` (or `Bearer <token>`).' }),
+  expiry: Nullable(Type.String({ format: 'date-time', description: 'When the token stops working; null: never.' })),
+})
+
+export const GameSummary = Type.Object({
+  id: Type.Integer(),
+  igdb: Nullable(Type.String()),
+  name: Type.String(),
+})
+
+export const Profile = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.Optional(Type.String({ description: 'Present only when the viewer is this user.' })),
+  bio: Nullable(Type.String()),
+  location: Nullable(Type.String()),
+  twitter: Nullable(Type.String()),
+  gravatar: Type.String(),
+  played: Type.Array(GameSummary),
+  liked: Type.Array(GameSummary),
+  backlog: Type.Array(GameSummary),
+  wishlist: Type.Array(GameSummary),
+  favorites: Type.Array(GameSummary),
+  following: Type.Array(Type.Integer(), { description: 'Ids of the users this user follows, in follow order.' }),
+  followers: Type.Array(Type.Integer(), { description: 'Ids of the users following this user, in follow order.' }),
+  me: Type.Optional(CurrentUser),
+  followingUser: Type.Optional(Type.Boolean({ description: 'Whether the viewer follows this user.' })),
+})
+export type Profile = Static<typeof Profile>
+
+const TWITTER_PATTERN = '^@?[A-Za-z0-9_]{0,15}$'
+
+export const ProfileUpdateBody = Type.Object(
+  {
+    username: Type.Optional(Username),
+    email: Type.Optional(Email),
+    bio: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+    location: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+    twitter: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: TWITTER_PATTERN,
+          'x-error-message': 'Enter a valid Twitter handle: up to 15 letters, digits or underscores.',
+        }),
+      ),
+    ),
+    refreshAvatar: Type.Optional(Type.Boolean({ description: 'Recompute the gravatar from the (new) email.' })),
+  },
+  { additionalProperties: false },
+)
+export type ProfileUpdateBody = Static<typeof ProfileUpdateBody>
+
+export const FollowBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false })
+
+export const EmptyList = Type.Array(Type.Never(), { maxItems: 0, description: 'Always `[]`, as the contract shows.' })
