@@ -2,7 +2,7 @@ import cors from '@fastify/cors'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { createAuthHooks } from './auth/authenticate.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
@@ -22,7 +22,12 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true },
+    // A username may be 150 characters, percent-encoded to far more.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Errors the router raises before any route runs (a malformed %-escape) get the contract's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(error.statusCode ?? 400).send({ detail: error.message })
+    },
     // Slow or stalled clients must not hold a connection for ever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,

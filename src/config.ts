@@ -7,6 +7,17 @@ export interface Config {
   tokenTtlHours: number
   corsOrigins: string[]
   logLevel: string
+  /** IGDB access for search; null (nothing reaches the network) unless both credentials are set. */
+  igdb: IgdbConfig | null
+}
+
+export interface IgdbConfig {
+  clientId: string
+  clientSecret: string
+  /** Twitch's OAuth token endpoint (client-credentials grant). */
+  tokenUrl: string
+  /** IGDB's API base, without a trailing slash, e.g. https://api.igdb.com/v4. */
+  apiUrl: string
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/overworld.db'
@@ -22,7 +33,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
+    igdb: readIgdb(env),
   }
+}
+
+function readIgdb(env: NodeJS.ProcessEnv): IgdbConfig | null {
+  const clientId = env.IGDB_CLIENT_ID ?? ''
+  const clientSecret = env.IGDB_CLIENT_SECRET ?? ''
+  if (!clientId && !clientSecret) return null
+  // Half a configuration is a mistake: say so at start rather than silently searching offline.
+  if (!clientId || !clientSecret) throw new Error('IGDB_CLIENT_ID and IGDB_CLIENT_SECRET must be set together')
+  return {
+    clientId,
+    clientSecret,
+    tokenUrl: readUrl(env, 'IGDB_TOKEN_URL', 'https://id.twitch.tv/oauth2/token'),
+    apiUrl: readUrl(env, 'IGDB_API_URL', 'https://api.igdb.com/v4').replace(/\/+$/, ''),
+  }
+}
+
+function readUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : ''
+  if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got "${raw}"`)
+  return raw
 }
 
 function readInteger(

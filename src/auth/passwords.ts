@@ -11,7 +11,8 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS)
 }
 
-let dummyHash: Promise<string> | undefined
+// Computed once, ahead of the first unknown-user login, so that login costs one verification like the rest.
+const dummyHash = hashPassword('overworld-dummy-password')
 
 /**
  * Checks a password against a stored hash. With no hash (unknown user) it still spends one verification
@@ -19,7 +20,6 @@ let dummyHash: Promise<string> | undefined
  */
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
   if (storedHash === undefined) {
-    dummyHash ??= hashPassword('overworld-dummy-password')
     await verify(await dummyHash, password).catch(() => false)
     return false
   }

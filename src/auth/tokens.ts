@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../db/database.js'
+import { hoursFromNow, timestamp } from '../db/time.js'
 
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/
 const TOKEN_KEY_LENGTH = 8
@@ -23,15 +24,14 @@ function digestOf(token: string): string {
 /** Issues a new login token for a user; only its digest is stored. */
 export async function issueToken(db: Db, userId: number, ttlHours: number): Promise<IssuedToken> {
   const token = randomBytes(32).toString('hex')
-  const now = new Date()
-  const expiry = ttlHours > 0 ? new Date(now.getTime() + ttlHours * 3_600_000).toISOString() : null
+  const expiry = ttlHours > 0 ? hoursFromNow(ttlHours) : null
   await db
     .insertInto('auth_tokens')
     .values({
       digest: digestOf(token),
       token_key: token.slice(0, TOKEN_KEY_LENGTH),
       user_id: userId,
-      created_at: now.toISOString(),
+      created_at: timestamp(),
       expires_at: expiry,
     })
     .execute()
@@ -56,7 +56,7 @@ export async function findSessionByToken(db: Db, token: string): Promise<Session
   const digest = Buffer.from(digestOf(token), 'hex')
   const match = candidates.find((row) => timingSafeEqual(Buffer.from(row.digest, 'hex'), digest))
   if (!match) return undefined
-  if (match.expires_at !== null && match.expires_at <= new Date().toISOString()) {
+  if (match.expires_at !== null && Date.parse(match.expires_at) <= Date.now()) {
     await db.deleteFrom('auth_tokens').where('digest', '=', match.digest).execute()
     return undefined
   }
@@ -73,7 +73,7 @@ export async function revokeAllTokens(db: Db, userId: number): Promise<void> {
 }
 
 export async function purgeExpiredTokens(db: Db, userId?: number): Promise<void> {
-  let query = db.deleteFrom('auth_tokens').where('expires_at', '<=', new Date().toISOString())
+  let query = db.deleteFrom('auth_tokens').where('expires_at', '<=', timestamp())
   if (userId !== undefined) query = query.where('user_id', '=', userId)
   await query.execute()
 }

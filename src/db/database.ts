@@ -43,7 +43,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
     prepare(sql) {
       let statement = cache.get(sql)
       if (!statement) {
-        statement = sqlite.prepare(sql) as unknown as SqliteStatement
+        statement = withBooleanParameters(sqlite.prepare(sql))
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
         cache.set(sql, statement)
       }
@@ -56,9 +56,30 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   }
 }
 
+/** SQLite cannot bind booleans: store them as 1 and 0. */
+function withBooleanParameters(statement: SQLite.Statement): SqliteStatement {
+  const bind = (parameters: ReadonlyArray<unknown>) =>
+    parameters.some((value) => typeof value === 'boolean')
+      ? parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value))
+      : parameters
+  return {
+    reader: statement.reader,
+    all: (parameters) => statement.all(bind(parameters)),
+    run: (parameters) => statement.run(bind(parameters)),
+    iterate: (parameters) => statement.iterate(bind(parameters)),
+  } as SqliteStatement
+}
+
 const TIMESTAMPTZ_OID = 1184
 const INT8_OID = 20
-const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID) as (value: string) => Date
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/
+
+/** PostgreSQL's `2026-11-25 15:44:47.1234+00` as `2026-11-25T15:44:47.123400Z`, microseconds kept. */
+function parseUtcTimestamp(value: string): string {
+  const match = PG_UTC_TIMESTAMP.exec(value)
+  if (!match) return new Date(value).toISOString()
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0')}Z`
+}
 
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({
@@ -68,7 +89,7 @@ function openPostgres(url: string): Db {
       // Timestamps travel as ISO-8601 strings, exactly as SQLite stores them, so both databases answer alike.
       // COUNT(*) is int8; our counts fit in a JS number.
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === TIMESTAMPTZ_OID) return (value: string) => parseTimestamptz(value).toISOString()
+        if (oid === TIMESTAMPTZ_OID) return parseUtcTimestamp
         if (oid === INT8_OID) return (value: string) => Number(value)
         return pg.types.getTypeParser(oid, format as 'text')
       }) as typeof pg.types.getTypeParser,
@@ -76,6 +97,10 @@ function openPostgres(url: string): Db {
   })
   // An idle client that loses its connection (database restart) must not crash the process.
   pool.on('error', () => {})
+  // Timestamps come back in UTC, the form parseUtcTimestamp reads.
+  pool.on('connect', (client) => {
+    client.query("set time zone 'UTC'").catch(() => {})
+  })
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
 }
 

@@ -1,18 +1,32 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 import type { Db } from './database.js'
+import { isPostgres } from './migrations/helpers.js'
 import * as m0001 from './migrations/0001_users_follows_games.js'
+import * as m0002 from './migrations/0002_library_activity.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 const migrations: Record<string, Migration> = {
   '0001_users_follows_games': m0001,
+  '0002_library_activity': m0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 export async function migrateToLatest(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const migrator = new Migrator({ db, provider, migrationTableSchema: await currentPostgresSchema(db) })
+  const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((result) => result.status === 'Error')
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
   }
+}
+
+/**
+ * Kysely looks for its bookkeeping tables in every schema unless told which one; on PostgreSQL name the schema
+ * we migrate (the first on the search path), so databases holding several schemas keep them apart.
+ */
+async function currentPostgresSchema(db: Db): Promise<string | undefined> {
+  if (!isPostgres(db)) return undefined
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  return rows[0]?.schema
 }

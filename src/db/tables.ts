@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 
 /** The database as the query layer sees it. Timestamps are ISO-8601 strings in UTC on both databases. */
 export interface Tables {
@@ -8,7 +8,20 @@ export interface Tables {
   games: GamesTable
   game_statuses: GameStatusesTable
   favorites: FavoritesTable
+  ratings: RatingsTable
+  journal_entries: JournalEntriesTable
+  review_likes: ReviewLikesTable
+  review_comments: ReviewCommentsTable
+  lists: ListsTable
+  list_items: ListItemsTable
+  activities: ActivitiesTable
 }
+
+/**
+ * SQLite has no boolean type: booleans are written as 1/0 and read back as numbers. Compare with `!!value` in
+ * code; response schemas turn them into JSON booleans.
+ */
+export type DbBoolean = ColumnType<boolean | number, boolean, boolean>
 
 export interface UsersTable {
   id: Generated<number>
@@ -48,6 +61,7 @@ export interface GamesTable {
   slug: string
   name: string
   summary: string | null
+  /** YYYY-MM-DD when the day is known; otherwise only release_year is set. */
   first_release_date: string | null
   /** JSON arrays of names, stored as text. */
   platforms: string
@@ -55,6 +69,9 @@ export interface GamesTable {
   developers: string
   cover_url: string | null
   created_at: string
+  /** The name as search compares it: lower case, without accents or punctuation. */
+  search_name: string
+  release_year: number | null
 }
 
 export type GameStatus = 'played' | 'liked' | 'backlog' | 'wishlist'
@@ -70,4 +87,89 @@ export interface FavoritesTable {
   user_id: number
   game_id: number
   position: number
+}
+
+/** A rating of 0.5 to 5 stars, stored as a whole number of half stars (1 to 10). */
+export interface RatingsTable {
+  user_id: number
+  game_id: number
+  half_stars: number
+  created_at: string
+  updated_at: string
+}
+
+export type EntryType = 'finished' | 'started' | 'played' | 'abandoned' | 'replayed'
+
+/** A journal (diary) entry; one with review text is a review. */
+export interface JournalEntriesTable {
+  id: Generated<number>
+  user_id: number
+  game_id: number
+  /** The day it happened, YYYY-MM-DD. */
+  played_on: string
+  entry_type: EntryType
+  platform: string | null
+  review: string | null
+  spoilers: DbBoolean
+  liked: DbBoolean
+  half_stars: number | null
+  /** Kept in step with review_likes, so reviews can be sorted by popularity without counting. */
+  like_count: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ReviewLikesTable {
+  entry_id: number
+  user_id: number
+  created_at: string
+}
+
+export interface ReviewCommentsTable {
+  id: Generated<number>
+  entry_id: number
+  user_id: number
+  body: string
+  created_at: string
+}
+
+export interface ListsTable {
+  id: Generated<number>
+  user_id: number
+  title: string
+  description: string | null
+  ranked: DbBoolean
+  created_at: string
+  updated_at: string
+}
+
+export interface ListItemsTable {
+  list_id: number
+  position: number
+  game_id: number
+  note: string | null
+}
+
+export type ActivityType =
+  | 'played'
+  | 'liked'
+  | 'backlog'
+  | 'wishlist'
+  | 'rating'
+  | 'journal'
+  | 'review'
+  | 'review_like'
+  | 'list'
+  | 'follow'
+
+export interface ActivitiesTable {
+  id: Generated<number>
+  user_id: number
+  type: ActivityType
+  game_id: number | null
+  entry_id: number | null
+  list_id: number | null
+  target_user_id: number | null
+  half_stars: number | null
+  created_at: string
 }

@@ -1,8 +1,7 @@
-import formbody from '@fastify/formbody'
 import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify'
 import secureJson from 'secure-json-parse'
 import { ApiError } from './errors.js'
-import { fieldErrorsFrom, validatorCompiler } from './validation.js'
+import { fieldErrorsFrom, markFormBody, validatorCompiler } from './validation.js'
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT = 64 * 1024
@@ -25,7 +24,9 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
       done(new ApiError(400, { detail: `JSON parse error - ${(error as Error).message}` }), undefined)
     }
   })
-  await app.register(formbody)
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, markFormBody(Object.fromEntries(new URLSearchParams(body as string))))
+  })
 
   // A POST without a body is an empty form: its required fields are reported missing, not the body itself.
   app.addHook('preValidation', async (request) => {

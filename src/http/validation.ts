@@ -24,12 +24,32 @@ function createAjv(options: Options): Ajv {
 const bodyAjv = createAjv({ coerceTypes: false })
 const urlAjv = createAjv({ coerceTypes: 'array' })
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as object)
+/** Bodies that came as `application/x-www-form-urlencoded`: all text, so validated with coercion, like URLs. */
+const formBodies = new WeakSet<object>()
+
+export function markFormBody<T extends object>(body: T): T {
+  formBodies.add(body)
+  return body
+}
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  if (httpPart !== 'body') return urlAjv.compile(schema as object)
+  const strict = bodyAjv.compile(schema as object)
+  const coercing = urlAjv.compile(schema as object)
+  const validate = (data: unknown) => {
+    const validator = typeof data === 'object' && data !== null && formBodies.has(data) ? coercing : strict
+    const valid = validator(data)
+    validate.errors = validator.errors
+    return valid
+  }
+  validate.errors = null as typeof strict.errors
+  return validate
+}
 
 /** Turns ajv's errors into the contract's `{"field": ["message"]}` shape, with Django REST framework's wording. */
 export function fieldErrorsFrom(errors: readonly Partial<ErrorObject>[]): FieldErrors {
-  const result: FieldErrors = {}
+  // No prototype: a client's field may be called "toString" or "__proto__".
+  const result: FieldErrors = Object.create(null)
   for (const error of errors) {
     const described = describe(error as ErrorObject)
     if (!described) continue

@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
+import { timestamp } from '../db/time.js'
 
 /** The unique key of a username: `Madeline` and `madeline` are the same name. */
 export function usernameKey(username: string): string {
@@ -52,7 +53,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<number> {
       ...user,
       username_key: usernameKey(user.username),
       email_key: emailKey(user.email),
-      created_at: new Date().toISOString(),
+      created_at: timestamp(),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -175,7 +176,7 @@ async function findFollowEdges(db: Db, userId: number) {
 export async function followUser(db: Db, followerId: number, followeeId: number): Promise<void> {
   await db
     .insertInto('follows')
-    .values({ follower_id: followerId, followee_id: followeeId, created_at: new Date().toISOString() })
+    .values({ follower_id: followerId, followee_id: followeeId, created_at: timestamp() })
     .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
     .execute()
 }

@@ -21,12 +21,25 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   if (kind === 'sqlite') return { url: 'sqlite::memory:', drop: async () => {} }
   const baseUrl = process.env.TEST_DATABASE_URL as string
   const schema = `test_${randomBytes(6).toString('hex')}`
-  await withPgClient(baseUrl, (client) => client.query(`create schema ${schema}`))
+  await withPgClient(baseUrl, async (client) => {
+    await client.query(`create schema ${schema}`)
+    await ensurePgTrgm(client)
+  })
   const url = new URL(baseUrl)
-  url.searchParams.set('options', `-c search_path=${schema}`)
+  // public stays on the path for the pg_trgm extension, which a database holds once, in public.
+  url.searchParams.set('options', `-c search_path=${schema},public`)
   return {
     url: url.toString(),
     drop: () => withPgClient(baseUrl, (client) => client.query(`drop schema ${schema} cascade`)).then(() => {}),
+  }
+}
+
+/** Creates pg_trgm up front: test processes migrating at once would otherwise race to create it. */
+async function ensurePgTrgm(client: pg.Client): Promise<void> {
+  try {
+    await client.query('create extension if not exists pg_trgm with schema public')
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error
   }
 }
 

@@ -1,0 +1,278 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { IgdbConfig } from '../config.js'
+import { uniqueViolation, type Db } from '../db/database.js'
+import { upsertGameByIgdb, type GameInput } from './repository.js'
+
+/** A record of IGDB v4's `games` endpoint, with the fields we ask for expanded. */
+export interface IgdbGame {
+  id: number
+  name: string
+  slug?: string
+  summary?: string
+  /** Unix seconds. */
+  first_release_date?: number
+  platforms?: { name?: string }[]
+  genres?: { name?: string }[]
+  involved_companies?: { company?: { name?: string }; developer?: boolean }[]
+  cover?: { image_id?: string }
+}
+
+/**
+ * What went wrong talking to IGDB (or Twitch's token endpoint): `status` is the HTTP status, or null when no
+ * answer came (network error, timeout); `body` is what IGDB answered. Never carries a secret or a token.
+ */
+export class IgdbError extends Error {
+  override name = 'IgdbError'
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly body?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** A record the importer or the cache cannot use; its message says why. */
+export class MalformedGameError extends Error {
+  override name = 'MalformedGameError'
+}
+
+export interface IgdbClientOptions extends IgdbConfig {
+  /** Per request, including reading the answer. */
+  timeoutMs?: number
+  /** How many times a 429 answer is retried before giving up. */
+  maxRetries?: number
+  /** First backoff after a 429 without Retry-After; doubles on each retry. */
+  retryDelayMs?: number
+  /** Upper bound of any wait, Retry-After included: a search must not hang on a rate limit. */
+  maxRetryDelayMs?: number
+  /** The clock, in milliseconds (tests move it to expire tokens). */
+  now?: () => number
+}
+
+export interface IgdbClient {
+  searchGames(name: string, limit: number): Promise<IgdbGame[]>
+}
+
+export const IGDB_GAME_FIELDS =
+  'name,slug,summary,first_release_date,platforms.name,genres.name,involved_companies.company.name,involved_companies.developer,cover.image_id'
+/** IGDB answers at most 500 records a request. */
+const IGDB_MAX_LIMIT = 500
+/** A token is renewed this long before it expires, so none expires in flight. */
+const TOKEN_EXPIRY_MARGIN_MS = 60_000
+
+interface Answer {
+  status: number
+  body: unknown
+}
+
+export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
+  const {
+    clientId,
+    clientSecret,
+    tokenUrl,
+    apiUrl,
+    timeoutMs = 5_000,
+    maxRetries = 3,
+    retryDelayMs = 250,
+    maxRetryDelayMs = 2_000,
+    now = Date.now,
+  } = options
+  let token: { value: string; expiresAt: number } | null = null
+  // Concurrent searches without a token share one token request.
+  let tokenRequest: Promise<string> | null = null
+
+  /** One request, retried on 429 with backoff; network errors and timeouts become IgdbErrors. */
+  async function send(what: string, url: string, init: RequestInit): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response
+      let body: unknown
+      try {
+        response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+        const text = await response.text()
+        try {
+          body = JSON.parse(text)
+        } catch {
+          body = text
+        }
+      } catch (error) {
+        const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'network error'
+        throw new IgdbError(`${what} failed: ${reason}`, null, undefined, { cause: error })
+      }
+      if (response.status !== 429) return { status: response.status, body }
+      if (attempt >= maxRetries) {
+        throw new IgdbError(`${what} failed: rate limited (429) after ${maxRetries} retries`, 429, body)
+      }
+      await sleep(Math.min(maxRetryDelayMs, retryAfterMs(response.headers.get('retry-after')) ?? retryDelayMs * 2 ** attempt))
+    }
+  }
+
+  async function requestToken(): Promise<string> {
+    // Twitch's client-credentials grant takes its parameters in the query string. The URL holds the secret:
+    // it never goes into an error message.
+    const url = new URL(tokenUrl)
+    url.searchParams.set('client_id', clientId)
+    url.searchParams.set('client_secret', clientSecret)
+    url.searchParams.set('grant_type', 'client_credentials')
+    const { status, body } = await send('IGDB token request', url.toString(), { method: 'POST' })
+    if (status < 200 || status > 299) throw new IgdbError(`IGDB token request failed with status ${status}`, status, body)
+    const { access_token, expires_in } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown }
+    if (typeof access_token !== 'string' || !access_token || typeof expires_in !== 'number') {
+      throw new IgdbError('IGDB token request answered without access_token and expires_in', status)
+    }
+    token = { value: access_token, expiresAt: now() + expires_in * 1000 - TOKEN_EXPIRY_MARGIN_MS }
+    return access_token
+  }
+
+  async function accessToken(): Promise<string> {
+    if (token && now() < token.expiresAt) return token.value
+    tokenRequest ??= requestToken().finally(() => (tokenRequest = null))
+    return tokenRequest
+  }
+
+  async function query(endpoint: string, body: string): Promise<unknown> {
+    for (let renewed = false; ; renewed = true) {
+      const bearer = await accessToken()
+      const answer = await send(`IGDB ${endpoint} request`, `${apiUrl}/${endpoint}`, {
+        method: 'POST',
+        headers: { 'Client-ID': clientId, Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'Content-Type': 'text/plain' },
+        body,
+      })
+      // A token revoked or expired early: fetch a new one, once.
+      if (answer.status === 401 && !renewed) {
+        if (token?.value === bearer) token = null
+        continue
+      }
+      if (answer.status < 200 || answer.status > 299) {
+        throw new IgdbError(`IGDB ${endpoint} request failed with status ${answer.status}`, answer.status, answer.body)
+      }
+      return answer.body
+    }
+  }
+
+  return {
+    async searchGames(name, limit) {
+      const count = Math.min(IGDB_MAX_LIMIT, Math.max(1, Math.trunc(limit) || 1))
+      const records = await query('games', `search "${apicalypseString(name)}"; fields ${IGDB_GAME_FIELDS}; limit ${count};`)
+      if (!Array.isArray(records)) throw new IgdbError('IGDB games request answered something other than an array', 200)
+      return records as IgdbGame[]
+    },
+  }
+}
+
+/** The text of an apicalypse string literal: quotes and backslashes escaped, control characters dropped. */
+function apicalypseString(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\"]/g, '\\$&')
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const IMAGE_ID = /^[A-Za-z0-9_-]+$/
+
+/**
+ * Maps an IGDB v4 `games` record to what we store, or throws a MalformedGameError saying why it cannot be used.
+ * `id` (a positive integer) and `name` (a non-empty string) are required; `summary` and `first_release_date`,
+ * when present, must have their documented types. References IGDB did not expand (bare numeric ids, a
+ * cover without image_id) carry no name and are ignored, as is a slug that is not one of ours (we derive one).
+ */
+export function igdbGameToInput(record: unknown): GameInput & { igdb: string } {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new MalformedGameError('record is not an object')
+  const game = record as Record<string, unknown>
+  if (typeof game.id !== 'number' || !Number.isSafeInteger(game.id) || game.id <= 0) {
+    throw new MalformedGameError('id must be a positive integer')
+  }
+  if (typeof game.name !== 'string' || game.name.trim() === '') throw new MalformedGameError('name must be a non-empty string')
+  if (game.summary != null && typeof game.summary !== 'string') throw new MalformedGameError('summary must be a string')
+
+  let first_release_date: string | null = null
+  let release_year: number | null = null
+  if (game.first_release_date != null) {
+    const date = typeof game.first_release_date === 'number' ? new Date(game.first_release_date * 1000) : null
+    if (!date || Number.isNaN(date.getTime())) throw new MalformedGameError('first_release_date must be unix seconds')
+    first_release_date = date.toISOString().slice(0, 10)
+    release_year = date.getUTCFullYear()
+  }
+
+  const imageId = (game.cover as { image_id?: unknown } | null | undefined)?.image_id
+  const companies = listOf(game, 'involved_companies') as { developer?: unknown; company?: unknown }[]
+  return {
+    igdb: String(game.id),
+    name: game.name.trim(),
+    ...(typeof game.slug === 'string' && SLUG.test(game.slug) ? { slug: game.slug } : {}),
+    summary: (game.summary as string | undefined) ?? null,
+    first_release_date,
+    release_year,
+    platforms: namesOf(listOf(game, 'platforms')),
+    genres: namesOf(listOf(game, 'genres')),
+    developers: namesOf(companies.filter((entry) => entry?.developer === true).map((entry) => entry.company)),
+    cover_url:
+      typeof imageId === 'string' && IMAGE_ID.test(imageId)
+        ? `https://images.igdb.com/igdb/image/upload/t_cover_big/${imageId}.jpg`
+        : null,
+  }
+}
+
+function listOf(game: Record<string, unknown>, field: string): unknown[] {
+  const value = game[field]
+  if (value == null) return []
+  if (!Array.isArray(value)) throw new MalformedGameError(`${field} must be an array`)
+  return value
+}
+
+/** The distinct, non-empty `name`s of expanded references, in order. */
+function namesOf(entries: unknown[]): string[] {
+  const names = entries
+    .map((entry) => (entry as { name?: unknown } | null)?.name)
+    .filter((name): name is string => typeof name === 'string' && name.trim() !== '')
+    .map((name) => name.trim())
+  return [...new Set(names)]
+}
+
+/**
+ * Asks IGDB for games matching `name` and stores each usable one in `games` (added, or refreshed by its igdb
+ * id). The search route calls this before searching locally, so a failure of IGDB's (network, timeout, rate
+ * limit, an error answer) must not fail the search: it is returned as `error`, and whatever the catalog
+ * already holds still answers. Malformed records are skipped. Database errors are ours and are thrown.
+ */
+export async function cacheIgdbSearch(
+  db: Db,
+  client: IgdbClient,
+  name: string,
+  limit: number,
+): Promise<{ cached: number; error?: IgdbError }> {
+  let records: IgdbGame[]
+  try {
+    records = await client.searchGames(name, limit)
+  } catch (error) {
+    if (error instanceof IgdbError) return { cached: 0, error }
+    throw error
+  }
+  let cached = 0
+  for (const record of records) {
+    let input: GameInput & { igdb: string }
+    try {
+      input = igdbGameToInput(record)
+    } catch (error) {
+      if (error instanceof MalformedGameError) continue
+      throw error
+    }
+    try {
+      await upsertGameByIgdb(db, input)
+    } catch (error) {
+      // A concurrent search cached the same game (igdb) or took the slug a moment ago: look again, once.
+      if (!uniqueViolation(error)) throw error
+      await upsertGameByIgdb(db, input)
+    }
+    cached++
+  }
+  return { cached }
+}
