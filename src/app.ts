@@ -9,6 +9,8 @@ import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
+import { gamesRoutes } from './games/routes.js'
+import { actionsRoutes } from './actions/routes.js'
 
 export interface AppOptions {
   config: Config
@@ -58,6 +60,8 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
   const auth = createAuthHooks(db)
   await app.register(healthRoutes, { db })
   await app.register(usersRoutes, { db, config, auth })
+  await app.register(gamesRoutes, { db, config, auth })
+  await app.register(actionsRoutes, { db, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   return app

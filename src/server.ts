@@ -2,10 +2,12 @@ import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { loadCatalogIfEmpty } from './games/catalog.js'
 
 const config = loadConfig()
 const db = openDatabase(config.databaseUrl)
 await migrateToLatest(db)
+await loadCatalogIfEmpty(db)
 
 const app = await buildApp({
   config,

@@ -54,7 +54,7 @@ export function progressWriter(stream: NodeJS.WriteStream): (done: number, total
     if (step === shown) return
     shown = step
     if (stream.isTTY) {
-      const filled = Math.round((done / total) * BAR_WIDTH)
+      const filled = Math.floor((done / total) * BAR_WIDTH)
       stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${percent}% ${done}/${total}`)
       if (done === total) stream.write('\n')
     } else {

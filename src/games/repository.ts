@@ -1,7 +1,9 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { uniqueViolation } from '../db/database.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
+import type { GameDetails, ViewerState } from './schemas.js'
 
 /** What we know of a game when adding or updating it; unknown fields are left out or null. */
 export interface GameInput {
@@ -65,12 +67,26 @@ export async function insertGame(db: Db, input: GameInput): Promise<number> {
   return id
 }
 
-/** Adds or refreshes a game known by its IGDB id (the slug of an existing game is kept: links stay valid). */
+/**
+ * Adds or refreshes a game known by its IGDB id (the slug of an existing game is kept: links stay valid).
+ * A catalog game with the same slug and no IGDB id yet is taken to be that game, not duplicated.
+ */
 export async function upsertGameByIgdb(
   db: Db,
   input: GameInput & { igdb: string },
 ): Promise<{ id: number; added: boolean }> {
-  const existing = await db.selectFrom('games').select('id').where('igdb', '=', input.igdb).executeTakeFirst()
+  const existing = await db
+    .selectFrom('games')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb('igdb', '=', input.igdb),
+        eb.and([eb('igdb', 'is', null), eb('slug', '=', input.slug ?? slugify(input.name))]),
+      ]),
+    )
+    // The game with this IGDB id wins over a catalog game of the same slug.
+    .orderBy(sql`case when igdb is null then 1 else 0 end`)
+    .executeTakeFirst()
   if (existing) {
     await db.updateTable('games').set(columnsOf(input)).where('id', '=', existing.id).execute()
     return { id: existing.id, added: false }
@@ -108,4 +124,100 @@ export async function resolveGameId(db: Db, reference: GameReference): Promise<n
     if (!added) throw error
     return added.id
   }
+}
+
+/** The columns of a GameSummary, for queries that join `games`. */
+export const GAME_SUMMARY_COLUMNS = ['games.id', 'games.igdb', 'games.name', 'games.slug', 'games.cover_url'] as const
+
+const GAME_DETAIL_COLUMNS = [
+  'id',
+  'igdb',
+  'name',
+  'slug',
+  'cover_url',
+  'summary',
+  'first_release_date',
+  'release_year',
+  'platforms',
+  'genres',
+  'developers',
+] as const
+
+/** A game with its community figures: two queries, whatever the number of players. */
+export async function findGameDetails(db: Db, idOrSlug: string): Promise<Omit<GameDetails, 'viewer'> | undefined> {
+  const byId = /^\d{1,15}$/.test(idOrSlug)
+  const game = await db
+    .selectFrom('games')
+    .select(GAME_DETAIL_COLUMNS)
+    .where(byId ? 'id' : 'slug', '=', byId ? Number(idOrSlug) : idOrSlug)
+    .executeTakeFirst()
+  if (!game) return undefined
+
+  const counts = await sql<{ kind: string; n: number }>`
+    select status as kind, count(*) as n from game_statuses where game_id = ${game.id} group by status
+    union all
+    select 'stars:' || cast(half_stars as text), count(*) from ratings where game_id = ${game.id} group by half_stars
+    union all
+    select 'reviews', count(*) from journal_entries where game_id = ${game.id} and review is not null
+  `.execute(db)
+  const count = new Map(counts.rows.map((row) => [row.kind, Number(row.n)]))
+  const histogram = Array.from({ length: 10 }, (_, i) => count.get(`stars:${i + 1}`) ?? 0)
+  const ratings = histogram.reduce((sum, n) => sum + n, 0)
+  const halfStarTotal = histogram.reduce((sum, n, i) => sum + n * (i + 1), 0)
+  return {
+    ...game,
+    platforms: JSON.parse(game.platforms) as string[],
+    genres: JSON.parse(game.genres) as string[],
+    developers: JSON.parse(game.developers) as string[],
+    community: {
+      average_rating: ratings === 0 ? null : Math.round((halfStarTotal / ratings / 2) * 100) / 100,
+      ratings,
+      histogram,
+      players: count.get('played') ?? 0,
+      likes: count.get('liked') ?? 0,
+      backlogs: count.get('backlog') ?? 0,
+      wishlists: count.get('wishlist') ?? 0,
+      reviews: count.get('reviews') ?? 0,
+    },
+  }
+}
+
+/** What one person has done with one game, in one query. */
+export async function findViewerState(db: Db, userId: number, gameId: number): Promise<ViewerState> {
+  const { rows } = await sql<{ kind: string; half_stars: number | null }>`
+    select status as kind, null as half_stars from game_statuses where user_id = ${userId} and game_id = ${gameId}
+    union all
+    select 'favorite', null from favorites where user_id = ${userId} and game_id = ${gameId}
+    union all
+    select 'rating', half_stars from ratings where user_id = ${userId} and game_id = ${gameId}
+  `.execute(db)
+  const kinds = new Set(rows.map((row) => row.kind))
+  const rating = rows.find((row) => row.kind === 'rating')?.half_stars
+  return {
+    played: kinds.has('played'),
+    liked: kinds.has('liked'),
+    backlog: kinds.has('backlog'),
+    wishlist: kinds.has('wishlist'),
+    favorite: kinds.has('favorite'),
+    rating: rating == null ? null : rating / 2,
+  }
+}
+
+/** The games people did the most with since a time (or ever), most first. */
+export async function findPopularGames(db: Db, since: string | null, limit: number) {
+  let interactions = db
+    .selectFrom('activities')
+    .select(['game_id', (eb) => eb.fn.countAll<number>().as('interactions')])
+    .where('game_id', 'is not', null)
+    .groupBy('game_id')
+  if (since !== null) interactions = interactions.where('created_at', '>=', since)
+  const rows = await db
+    .selectFrom(interactions.as('counted'))
+    .innerJoin('games', 'games.id', 'counted.game_id')
+    .select(['games.id', 'games.igdb', 'games.name', 'games.slug', 'games.cover_url', 'games.release_year', 'counted.interactions'])
+    .orderBy('counted.interactions', 'desc')
+    .orderBy('games.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({ ...row, interactions: Number(row.interactions) }))
 }

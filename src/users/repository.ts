@@ -2,6 +2,8 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
+import type { GameSummary } from '../games/schemas.js'
 
 /** The unique key of a username: `Madeline` and `madeline` are the same name. */
 export function usernameKey(username: string): string {
@@ -90,11 +92,7 @@ export async function findUserIdByUsername(db: Db, username: string): Promise<nu
   return row?.id
 }
 
-export interface GameSummaryRow {
-  id: number
-  igdb: string | null
-  name: string
-}
+export type GameSummaryRow = GameSummary
 
 export interface ProfileData {
   id: number
@@ -135,21 +133,21 @@ async function findStatusLists(db: Db, userId: number): Promise<Record<GameStatu
   const rows = await db
     .selectFrom('game_statuses')
     .innerJoin('games', 'games.id', 'game_statuses.game_id')
-    .select(['game_statuses.status', 'games.id', 'games.igdb', 'games.name'])
+    .select(['game_statuses.status', ...GAME_SUMMARY_COLUMNS])
     .where('game_statuses.user_id', '=', userId)
     .orderBy('game_statuses.created_at', 'desc')
     .orderBy('games.id', 'desc')
     .execute()
   const lists: Record<GameStatus, GameSummaryRow[]> = { played: [], liked: [], backlog: [], wishlist: [] }
-  for (const { status, id, igdb, name } of rows) lists[status].push({ id, igdb, name })
+  for (const { status, ...game } of rows) lists[status].push(game)
   return lists
 }
 
-async function findFavorites(db: Db, userId: number): Promise<GameSummaryRow[]> {
+export async function findFavorites(db: Db, userId: number): Promise<GameSummaryRow[]> {
   return db
     .selectFrom('favorites')
     .innerJoin('games', 'games.id', 'favorites.game_id')
-    .select(['games.id', 'games.igdb', 'games.name'])
+    .select(GAME_SUMMARY_COLUMNS)
     .where('favorites.user_id', '=', userId)
     .orderBy('favorites.position')
     .execute()

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { GameSummary } from '../games/schemas.js'
 import { Nullable } from '../http/schemas.js'
 
 // Letters, digits and @ . + - _ (Django's username rule). Blank is left to minLength so it gets its own message.
@@ -43,12 +44,6 @@ export const AuthResult = Type.Object({
   user: AccountUser,
   token: Type.String({ description: 'Send as `Authorization: Token <token>` (or `Bearer <token>`).' }),
   expiry: Nullable(Type.String({ format: 'date-time', description: 'When the token stops working; null: never.' })),
-})
-
-export const GameSummary = Type.Object({
-  id: Type.Integer(),
-  igdb: Nullable(Type.String()),
-  name: Type.String(),
 })
 
 export const Profile = Type.Object({

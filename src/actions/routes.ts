@@ -1,0 +1,142 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { AuthHooks } from '../auth/authenticate.js'
+import { sessionOf } from '../auth/authenticate.js'
+import type { Db } from '../db/database.js'
+import type { GameStatus } from '../db/tables.js'
+import { resolveGameId } from '../games/repository.js'
+import { ViewerState } from '../games/schemas.js'
+import { findViewerState } from '../games/repository.js'
+import { errorResponses } from '../http/schemas.js'
+import { findFavorites } from '../users/repository.js'
+import { addFavorite, findRating, removeFavorite, setGameStatus, setRating } from './repository.js'
+import {
+  FavoriteBody,
+  Favorites,
+  GameReferenceQuery,
+  RatingBody,
+  RatingResult,
+  StatusBody,
+  StatusResult,
+} from './schemas.js'
+
+export interface ActionsRoutesOptions {
+  db: Db
+  auth: AuthHooks
+}
+
+const tags = ['actions']
+const security = [{ token: [] }]
+
+/** The original Overworld's action names and the lists they change. */
+const STATUS_ACTIONS: Record<string, GameStatus> = { log: 'played', like: 'liked', backlog: 'backlog', wishlist: 'wishlist' }
+
+export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = async (app, { db, auth }) => {
+  app.addHook('onRequest', auth.requireUser)
+
+  app.get(
+    '/api/actions/',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'What you have done with a game: lists, favorite, rating',
+        querystring: GameReferenceQuery,
+        response: { 200: ViewerState, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const gameId = await resolveGameId(db, request.query)
+      return findViewerState(db, sessionOf(request).user.id, gameId)
+    },
+  )
+
+  for (const [action, status] of Object.entries(STATUS_ACTIONS)) {
+    app.post(
+      `/api/actions/${action}/`,
+      {
+        schema: {
+          tags,
+          security,
+          summary: `Put a game in or out of your ${status} list (toggles without "value")`,
+          body: StatusBody,
+          response: { 200: StatusResult, ...errorResponses(400, 401, 404) },
+        },
+      },
+      async (request) => {
+        const user = sessionOf(request).user
+        const result = await db.transaction().execute(async (trx) => {
+          const gameId = await resolveGameId(trx, request.body)
+          return { gameId, ...(await setGameStatus(trx, user.id, gameId, status, request.body.value)) }
+        })
+        return {
+          game: result.gameId,
+          user: user.id,
+          action: action,
+          value: result.value,
+          ...(status === 'played' ? { removedFromBacklog: result.removedFromBacklog } : {}),
+        }
+      },
+    )
+  }
+
+  app.post(
+    '/api/actions/ratings/',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rate a game 0.5 to 5 stars; null removes the rating',
+        body: RatingBody,
+        response: { 200: RatingResult, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const user = sessionOf(request).user
+      const { rating } = request.body
+      const gameId = await db.transaction().execute(async (trx) => {
+        const id = await resolveGameId(trx, request.body)
+        await setRating(trx, user.id, id, rating === null ? null : rating * 2)
+        return id
+      })
+      return { game: gameId, user: user.id, rating }
+    },
+  )
+
+  app.get(
+    '/api/actions/ratings/',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Your rating of a game',
+        querystring: GameReferenceQuery,
+        response: { 200: RatingResult, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const user = sessionOf(request).user
+      const gameId = await resolveGameId(db, request.query)
+      return { game: gameId, user: user.id, rating: await findRating(db, user.id, gameId) }
+    },
+  )
+
+  const favoritesRoute = (summary: string) => ({
+    schema: { tags, security, summary, body: FavoriteBody, response: { 200: Favorites, ...errorResponses(400, 401, 404) } },
+  })
+
+  app.post('/api/actions/favorites/add/', favoritesRoute('Add a game to your favorites (at most 5)'), async (request) => {
+    const user = sessionOf(request).user
+    return db.transaction().execute(async (trx) => {
+      await addFavorite(trx, user.id, await resolveGameId(trx, request.body))
+      return findFavorites(trx, user.id)
+    })
+  })
+
+  app.post('/api/actions/favorites/remove/', favoritesRoute('Take a game out of your favorites'), async (request) => {
+    const user = sessionOf(request).user
+    return db.transaction().execute(async (trx) => {
+      await removeFavorite(trx, user.id, await resolveGameId(trx, request.body))
+      return findFavorites(trx, user.id)
+    })
+  })
+}

@@ -1,0 +1,35 @@
+import fs from 'node:fs'
+import type { Db } from '../db/database.js'
+import { insertGame } from './repository.js'
+
+/** An entry of resources/games.json: facts only, unknown ones left out. */
+interface CatalogEntry {
+  name: string
+  slug: string
+  year: number | null
+  platforms: string[]
+  genres: string[]
+  developers: string[]
+}
+
+const CATALOG_FILE = new URL('../../resources/games.json', import.meta.url)
+
+/** Fills an empty `games` table with the shipped catalog, so a fresh install has games to find. */
+export async function loadCatalogIfEmpty(db: Db): Promise<number> {
+  const any = await db.selectFrom('games').select('id').limit(1).executeTakeFirst()
+  if (any) return 0
+  const entries = JSON.parse(fs.readFileSync(CATALOG_FILE, 'utf8')) as CatalogEntry[]
+  await db.transaction().execute(async (trx) => {
+    for (const entry of entries) {
+      await insertGame(trx, {
+        name: entry.name,
+        slug: entry.slug,
+        release_year: entry.year,
+        platforms: entry.platforms,
+        genres: entry.genres,
+        developers: entry.developers,
+      })
+    }
+  })
+  return entries.length
+}

@@ -1,0 +1,78 @@
+import { Type, type Static } from 'typebox'
+import { Nullable } from '../http/schemas.js'
+
+/** A game as lists show it. */
+export const GameSummary = Type.Object({
+  id: Type.Integer(),
+  igdb: Nullable(Type.String({ description: 'IGDB id, when known' })),
+  name: Type.String(),
+  slug: Type.String(),
+  cover_url: Nullable(Type.String()),
+})
+export type GameSummary = Static<typeof GameSummary>
+
+export const SearchHit = Type.Object({
+  ...GameSummary.properties,
+  release_year: Nullable(Type.Integer()),
+})
+
+export const SearchParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) })
+export const SearchQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
+  { additionalProperties: false },
+)
+
+export const GameParams = Type.Object({
+  idOrSlug: Type.String({ maxLength: 200, description: 'Our numeric id or the slug' }),
+})
+
+/** What the signed-in viewer has done with a game. */
+export const ViewerState = Type.Object({
+  played: Type.Boolean(),
+  liked: Type.Boolean(),
+  backlog: Type.Boolean(),
+  wishlist: Type.Boolean(),
+  favorite: Type.Boolean(),
+  rating: Nullable(Type.Number({ description: '0.5 to 5 stars' })),
+})
+export type ViewerState = Static<typeof ViewerState>
+
+export const GameDetails = Type.Object({
+  ...GameSummary.properties,
+  summary: Nullable(Type.String()),
+  first_release_date: Nullable(Type.String({ description: 'YYYY-MM-DD, when the day is known' })),
+  release_year: Nullable(Type.Integer()),
+  platforms: Type.Array(Type.String()),
+  genres: Type.Array(Type.String()),
+  developers: Type.Array(Type.String()),
+  community: Type.Object({
+    average_rating: Nullable(Type.Number()),
+    ratings: Type.Integer(),
+    histogram: Type.Array(Type.Integer(), {
+      minItems: 10,
+      maxItems: 10,
+      description: 'How many ratings of 0.5, 1, 1.5 … 5 stars, in that order',
+    }),
+    players: Type.Integer(),
+    likes: Type.Integer(),
+    backlogs: Type.Integer(),
+    wishlists: Type.Integer(),
+    reviews: Type.Integer(),
+  }),
+  viewer: Type.Optional(ViewerState),
+})
+export type GameDetails = Static<typeof GameDetails>
+
+export const PopularQuery = Type.Object(
+  {
+    period: Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('all')], { default: 'week' }),
+    limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
+  },
+  { additionalProperties: false },
+)
+
+export const PopularGame = Type.Object({
+  ...GameSummary.properties,
+  release_year: Nullable(Type.Integer()),
+  interactions: Type.Integer({ description: 'Actions people took on the game in the period' }),
+})

@@ -1,0 +1,115 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import { isPostgres } from '../db/migrations/helpers.js'
+import { searchNameOf } from './repository.js'
+
+/** How many index candidates are ranked in full for one search. */
+const CANDIDATES = 100
+/** Below this share of the query's trigrams found in a name, a name that does not contain the query is no match. */
+const MIN_SIMILARITY = 0.45
+
+export interface SearchHit {
+  id: number
+  igdb: string | null
+  name: string
+  slug: string
+  cover_url: string | null
+  release_year: number | null
+}
+
+interface Candidate extends SearchHit {
+  search_name: string
+  popularity: number
+}
+
+/**
+ * Finds games by name, forgiving typos and unfinished words: "zelda breath", "celest", "witcher 3", "pokemon".
+ * The database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) picks candidates; they are ranked here,
+ * the same way on both: exact name, then name starting with the query, then a word starting with it, then
+ * containing it, then trigram similarity; popularity breaks ties within each tier.
+ */
+export async function searchGames(db: Db, query: string, limit: number): Promise<SearchHit[]> {
+  const needle = searchNameOf(query)
+  if (!needle) return []
+  const candidates = await findCandidates(db, needle)
+  const queryTrigrams = trigramsOf(needle)
+  return candidates
+    .map((candidate) => ({ candidate, tier: tierOf(candidate.search_name, needle), similarity: similarity(queryTrigrams, candidate.search_name) }))
+    .filter(({ tier, similarity }) => tier < FUZZY_TIER || similarity >= MIN_SIMILARITY)
+    .sort(
+      (a, b) =>
+        a.tier - b.tier ||
+        (a.tier === FUZZY_TIER ? b.similarity - a.similarity : 0) ||
+        b.candidate.popularity - a.candidate.popularity ||
+        b.similarity - a.similarity ||
+        a.candidate.name.localeCompare(b.candidate.name),
+    )
+    .slice(0, limit)
+    .map(({ candidate: { search_name: _, popularity: __, ...hit } }) => hit)
+}
+
+const FUZZY_TIER = 4
+
+function tierOf(name: string, needle: string): number {
+  if (name === needle) return 0
+  if (name.startsWith(needle)) return 1
+  if (name.includes(` ${needle}`)) return 2
+  if (name.includes(needle)) return 3
+  return FUZZY_TIER
+}
+
+/** Trigrams of each word, padded as pg_trgm pads them: "zelda" → "  z", " ze", "zel", "eld", "lda", "da ". */
+function trigramsOf(text: string): Set<string> {
+  const trigrams = new Set<string>()
+  for (const word of text.split(' ')) {
+    const padded = `  ${word} `
+    for (let i = 0; i + 3 <= padded.length; i++) trigrams.add(padded.slice(i, i + 3))
+  }
+  return trigrams
+}
+
+/** The share of the query's trigrams that the name contains. */
+function similarity(queryTrigrams: Set<string>, name: string): number {
+  if (queryTrigrams.size === 0) return 0
+  const nameTrigrams = trigramsOf(name)
+  let shared = 0
+  for (const trigram of queryTrigrams) if (nameTrigrams.has(trigram)) shared++
+  return shared / queryTrigrams.size
+}
+
+/** How many people have the game in any of their lists. */
+const popularity = sql<number>`(select count(*) from game_statuses where game_statuses.game_id = games.id)`.as('popularity')
+
+const CANDIDATE_COLUMNS = [
+  'games.id',
+  'games.igdb',
+  'games.name',
+  'games.slug',
+  'games.cover_url',
+  'games.release_year',
+  'games.search_name',
+] as const
+
+async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
+  const candidates = db.selectFrom('games').select([...CANDIDATE_COLUMNS, popularity]).limit(CANDIDATES)
+  if (isPostgres(db)) {
+    // <<-> is pg_trgm's word-similarity distance; the GiST index hands back the nearest names first.
+    return candidates.orderBy(sql`${needle} <<-> games.search_name`).execute()
+  }
+  if (needle.length < 3) {
+    // Too short for trigrams: names that start with it, or have a word that does.
+    return candidates
+      .where((eb) => eb.or([eb('games.search_name', 'like', `${needle}%`), eb('games.search_name', 'like', `% ${needle}%`)]))
+      .execute()
+  }
+  // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
+  const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))
+  const match = [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(' OR ')
+  return candidates
+    .innerJoin(sql<{ rowid: number }>`games_search`.as('games_search'), (join) =>
+      join.onRef(sql.ref('games_search.rowid'), '=', 'games.id'),
+    )
+    .where(sql<boolean>`games_search match ${match}`)
+    .orderBy(sql`bm25(games_search)`)
+    .execute()
+}

@@ -1,0 +1,46 @@
+import { Type } from 'typebox'
+import { ApiError } from './errors.js'
+import { Nullable } from './schemas.js'
+
+/** The position after the last item of a page, opaque to clients. */
+export type CursorValues = (string | number)[]
+
+export function encodeCursor(values: CursorValues): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+
+/** Reads a cursor back; anything a client made up or mangled is a 400, never a 500. */
+export function decodeCursor<T extends CursorValues>(cursor: string, shape: ('string' | 'number')[]): T {
+  let values: unknown
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    values = undefined
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every((value, i) => typeof value === shape[i] && (typeof value !== 'number' || Number.isInteger(value)))
+  if (!valid) throw new ApiError(400, { cursor: ['Invalid cursor.'] })
+  return values as T
+}
+
+export const CursorQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page' })),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+}
+
+/** A page of a list that can grow without bound. */
+export function Page<T extends import('typebox').TSchema>(item: T) {
+  return Type.Object({
+    results: Type.Array(item),
+    next: Nullable(Type.String({ description: 'Cursor of the next page; null on the last' })),
+  })
+}
+
+/** Splits one extra fetched row off a page: its presence says there is a next page. */
+export function pageOf<T>(rows: T[], limit: number, cursorOf: (last: T) => CursorValues) {
+  const results = rows.slice(0, limit)
+  const last = results[results.length - 1]
+  return { results, next: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null }
+}

@@ -1,0 +1,438 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import { loadConfig } from '../../src/config.js'
+import {
+  cacheIgdbSearch,
+  createIgdbClient,
+  IGDB_GAME_FIELDS,
+  IgdbError,
+  igdbGameToInput,
+  type IgdbClientOptions,
+  type IgdbGame,
+} from '../../src/games/igdb.js'
+import { describeEachDatabase } from '../helpers/app.js'
+
+const CLIENT_ID = 'test-client-id'
+const CLIENT_SECRET = 'test-client-secret'
+/** What Twitch says a fresh app token lives, in seconds. */
+const TOKEN_LIFETIME_S = 5_011_271
+
+const BREATH_OF_THE_WILD: IgdbGame = {
+  id: 7346,
+  name: 'The Legend of Zelda: Breath of the Wild',
+  slug: 'the-legend-of-zelda-breath-of-the-wild',
+  summary: 'Step into a world of discovery.',
+  first_release_date: 1488499200,
+  platforms: [{ name: 'Wii U' }, { name: 'Nintendo Switch' }],
+  genres: [{ name: 'Adventure' }, { name: 'Role-playing (RPG)' }],
+  involved_companies: [
+    { company: { name: 'Nintendo EPD' }, developer: true },
+    { company: { name: 'Nintendo' }, developer: false },
+  ],
+  cover: { image_id: 'co3p2d' },
+}
+const OCARINA_OF_TIME: IgdbGame = {
+  id: 1029,
+  name: 'The Legend of Zelda: Ocarina of Time',
+  slug: 'the-legend-of-zelda-ocarina-of-time',
+  first_release_date: 911606400,
+  platforms: [{ name: 'Nintendo 64' }],
+  involved_companies: [{ company: { name: 'Nintendo EAD' }, developer: true }],
+}
+const SUPER_MARIO_ODYSSEY: IgdbGame = { id: 26758, name: 'Super Mario Odyssey', first_release_date: 1509062400 }
+
+interface Answer {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+interface FakeIgdb {
+  tokenUrl: string
+  apiUrl: string
+  /** The catalog `POST /v4/games` searches; tests may change it. */
+  games: IgdbGame[]
+  tokenRequests: number
+  /** Every request to /v4/games, answered or not. */
+  gameRequests: number
+  /** The searches answered from the catalog: the apicalypse body and what the server read in it. */
+  searches: { body: string; search: string; limit: number }[]
+  /** Answers (or 'hang': never answer) given, in order, to the next authorized /v4/games requests. */
+  scripted: (Answer | 'hang')[]
+  /** Makes every token issued so far invalid, as when Twitch revokes or expires it early. */
+  revokeTokens(): void
+  close(): Promise<void>
+}
+
+const IGDB_UNAUTHORIZED = {
+  message: 'Authorization Failure. Have you tried:',
+  'Tip 1': 'Ensure you are sending Authorization and Client-ID as headers.',
+  'Tip 2': 'Ensure Authorization value starts with "Bearer ", including the space',
+  'Tip 3': 'Ensure Authorization value ends with the App Access Token you generated, NOT your Client Secret.',
+}
+const syntaxError = (cause: string) => [{ title: 'Syntax Error', status: 400, cause }]
+
+/** A local server answering as Twitch's token endpoint and IGDB v4's games endpoint document. */
+async function startFakeIgdb(): Promise<FakeIgdb> {
+  const validTokens = new Set<string>()
+  const fake = {
+    games: [BREATH_OF_THE_WILD, OCARINA_OF_TIME, SUPER_MARIO_ODYSSEY],
+    tokenRequests: 0,
+    gameRequests: 0,
+    searches: [],
+    scripted: [],
+    revokeTokens: () => validTokens.clear(),
+  } as unknown as FakeIgdb
+
+  const server = http.createServer(async (request, response) => {
+    const send = ({ status, body, headers }: Answer) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
+    }
+    let body = ''
+    for await (const chunk of request) body += chunk
+    const url = new URL(request.url ?? '/', 'http://localhost')
+
+    if (request.method === 'POST' && url.pathname === '/oauth2/token') {
+      fake.tokenRequests++
+      const query = url.searchParams
+      if (query.get('grant_type') !== 'client_credentials') return send({ status: 400, body: { status: 400, message: 'unsupported grant type' } })
+      if (query.get('client_id') !== CLIENT_ID) return send({ status: 400, body: { status: 400, message: 'invalid client' } })
+      if (query.get('client_secret') !== CLIENT_SECRET) return send({ status: 403, body: { status: 403, message: 'invalid client secret' } })
+      const token = `token-${fake.tokenRequests}`
+      validTokens.add(token)
+      return send({ status: 200, body: { access_token: token, expires_in: TOKEN_LIFETIME_S, token_type: 'bearer' } })
+    }
+
+    if (request.method === 'POST' && url.pathname === '/v4/games') {
+      fake.gameRequests++
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
+      if (request.headers['client-id'] !== CLIENT_ID || !bearer || !validTokens.has(bearer)) {
+        return send({ status: 401, body: IGDB_UNAUTHORIZED })
+      }
+      const scripted = fake.scripted.shift()
+      if (scripted === 'hang') return
+      if (scripted) return send(scripted)
+      const search = /^search "((?:[^"\\]|\\.)*)";/.exec(body)?.[1]?.replace(/\\(.)/g, '$1')
+      const limit = Number(/ limit (\d+);$/.exec(body)?.[1] ?? 10)
+      if (search === undefined || !/ fields [^;]+;/.test(body)) return send({ status: 400, body: syntaxError(`cannot read "${body}"`) })
+      fake.searches.push({ body, search, limit })
+      const found = fake.games.filter((game) => game.name.toLowerCase().includes(search.toLowerCase()))
+      return send({ status: 200, body: found.slice(0, limit) })
+    }
+    send({ status: 404, body: { message: 'not found' } })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return Object.assign(fake, {
+    tokenUrl: `${base}/oauth2/token`,
+    apiUrl: `${base}/v4`,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  })
+}
+
+/** A fresh fake IGDB for each test of the enclosing suite. */
+function useFakeIgdb(): () => FakeIgdb {
+  let fake: FakeIgdb | undefined
+  beforeEach(async () => {
+    fake = await startFakeIgdb()
+  })
+  afterEach(async () => {
+    await fake?.close()
+  })
+  return () => fake as FakeIgdb
+}
+
+const clientOf = (fake: FakeIgdb, options: Partial<IgdbClientOptions> = {}) =>
+  createIgdbClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake.tokenUrl, apiUrl: fake.apiUrl, retryDelayMs: 1, ...options })
+
+/** A URL nothing listens on: a port the OS handed out, then closed. */
+async function closedUrl(): Promise<string> {
+  const server = http.createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
+
+async function rejectsWithIgdbError(promise: Promise<unknown>, expected: { status: number | null; message: RegExp; body?: unknown }) {
+  const error = await promise.then(
+    () => assert.fail('expected an IgdbError'),
+    (error: unknown) => error,
+  )
+  assert.ok(error instanceof IgdbError, `expected an IgdbError, got ${String(error)}`)
+  assert.equal(error.status, expected.status)
+  assert.match(error.message, expected.message)
+  if ('body' in expected) assert.deepEqual(error.body, expected.body)
+  assert.doesNotMatch(error.message, new RegExp(`${CLIENT_SECRET}|token-\\d`))
+  return error
+}
+
+describe('IGDB client', () => {
+  const fake = useFakeIgdb()
+
+  it('searches with an apicalypse body, fetching one token and reusing it', async () => {
+    const client = clientOf(fake())
+    assert.deepEqual(await client.searchGames('zelda', 10), [BREATH_OF_THE_WILD, OCARINA_OF_TIME])
+    assert.deepEqual(await client.searchGames('Mario', 2), [SUPER_MARIO_ODYSSEY])
+    assert.equal(fake().tokenRequests, 1)
+    assert.deepEqual(fake().searches, [
+      { body: `search "zelda"; fields ${IGDB_GAME_FIELDS}; limit 10;`, search: 'zelda', limit: 10 },
+      { body: `search "Mario"; fields ${IGDB_GAME_FIELDS}; limit 2;`, search: 'Mario', limit: 2 },
+    ])
+  })
+
+  it('escapes quotes and backslashes in the name and keeps the limit within IGDB\'s 1 to 500', async () => {
+    const client = clientOf(fake())
+    assert.deepEqual(await client.searchGames('say "hi" \\ now', 1000), [])
+    assert.deepEqual(await client.searchGames('zelda', 0), [BREATH_OF_THE_WILD])
+    assert.deepEqual(
+      fake().searches.map(({ search, limit }) => ({ search, limit })),
+      [
+        { search: 'say "hi" \\ now', limit: 500 },
+        { search: 'zelda', limit: 1 },
+      ],
+    )
+  })
+
+  it('fetches a new token shortly before the cached one expires', async () => {
+    let now = 1_700_000_000_000
+    const client = clientOf(fake(), { now: () => now })
+    await client.searchGames('zelda', 1)
+    now += TOKEN_LIFETIME_S * 1000 - 61_000
+    await client.searchGames('zelda', 1)
+    assert.equal(fake().tokenRequests, 1)
+    now += 1_000
+    await client.searchGames('zelda', 1)
+    assert.equal(fake().tokenRequests, 2)
+  })
+
+  it('on a 401 fetches a new token once and retries', async () => {
+    const client = clientOf(fake())
+    await client.searchGames('zelda', 1)
+    fake().revokeTokens()
+    assert.deepEqual(await client.searchGames('mario', 1), [SUPER_MARIO_ODYSSEY])
+    assert.equal(fake().tokenRequests, 2)
+    assert.equal(fake().gameRequests, 3)
+  })
+
+  it('gives up with IgdbError 401 when the new token is refused too', async () => {
+    fake().scripted.push({ status: 401, body: IGDB_UNAUTHORIZED }, { status: 401, body: IGDB_UNAUTHORIZED })
+    await rejectsWithIgdbError(clientOf(fake()).searchGames('zelda', 1), { status: 401, message: /status 401/, body: IGDB_UNAUTHORIZED })
+    assert.equal(fake().tokenRequests, 2)
+    assert.equal(fake().gameRequests, 2)
+  })
+
+  it('reports refused credentials as an IgdbError without the secret', async () => {
+    const client = clientOf(fake(), { clientSecret: 'wrong-secret' })
+    const error = await rejectsWithIgdbError(client.searchGames('zelda', 1), {
+      status: 403,
+      message: /^IGDB token request failed with status 403$/,
+      body: { status: 403, message: 'invalid client secret' },
+    })
+    assert.doesNotMatch(error.message, /wrong-secret/)
+    assert.equal(fake().gameRequests, 0)
+  })
+
+  it('retries a 429 after the Retry-After it names, then succeeds', async () => {
+    fake().scripted.push({ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '1' } })
+    // Backoff without Retry-After would wait 5 s: a wait near 1 s shows Retry-After was honoured.
+    const client = clientOf(fake(), { retryDelayMs: 5_000, maxRetryDelayMs: 5_000 })
+    const started = Date.now()
+    assert.deepEqual(await client.searchGames('mario', 5), [SUPER_MARIO_ODYSSEY])
+    const waited = Date.now() - started
+    assert.ok(waited >= 950 && waited < 4_000, `waited ${waited} ms`)
+    assert.equal(fake().gameRequests, 2)
+  })
+
+  it('throws IgdbError 429 after a bounded number of retries', async () => {
+    const tooMany = { status: 429, body: { message: 'Too Many Requests' } }
+    fake().scripted.push(tooMany, tooMany, tooMany, tooMany, tooMany)
+    await rejectsWithIgdbError(clientOf(fake()).searchGames('zelda', 1), {
+      status: 429,
+      message: /rate limited \(429\) after 3 retries/,
+      body: { message: 'Too Many Requests' },
+    })
+    assert.equal(fake().gameRequests, 4)
+  })
+
+  it("throws IgdbError carrying IGDB's error body on a 400", async () => {
+    const body = syntaxError("Expecting a STRING as input, surround your input with quotes starting at 'zelda'")
+    fake().scripted.push({ status: 400, body })
+    await rejectsWithIgdbError(clientOf(fake()).searchGames('zelda', 1), {
+      status: 400,
+      message: /^IGDB games request failed with status 400$/,
+      body,
+    })
+    assert.equal(fake().gameRequests, 1)
+  })
+
+  it('throws IgdbError when IGDB does not answer in time', async () => {
+    fake().scripted.push('hang')
+    await rejectsWithIgdbError(clientOf(fake(), { timeoutMs: 200 }).searchGames('zelda', 1), {
+      status: null,
+      message: /^IGDB games request failed: timed out after 200 ms$/,
+    })
+  })
+
+  it('throws IgdbError when nothing listens', async () => {
+    const url = await closedUrl()
+    await rejectsWithIgdbError(clientOf(fake(), { tokenUrl: `${url}/oauth2/token` }).searchGames('zelda', 1), {
+      status: null,
+      message: /^IGDB token request failed: network error$/,
+    })
+  })
+})
+
+describe('igdbGameToInput', () => {
+  it('maps a full record: date in UTC, cover URL, developers only where developer is true', () => {
+    assert.deepEqual(igdbGameToInput(BREATH_OF_THE_WILD), {
+      igdb: '7346',
+      name: 'The Legend of Zelda: Breath of the Wild',
+      slug: 'the-legend-of-zelda-breath-of-the-wild',
+      summary: 'Step into a world of discovery.',
+      first_release_date: '2017-03-03',
+      release_year: 2017,
+      platforms: ['Wii U', 'Nintendo Switch'],
+      genres: ['Adventure', 'Role-playing (RPG)'],
+      developers: ['Nintendo EPD'],
+      cover_url: 'https://images.igdb.com/igdb/image/upload/t_cover_big/co3p2d.jpg',
+    })
+  })
+
+  it('maps a bare record, ignoring references IGDB did not expand and a slug that is not one', () => {
+    assert.deepEqual(
+      igdbGameToInput({ id: 1, name: ' Pong ', slug: 'Not A Slug', platforms: [6, 48], involved_companies: [99], cover: 12 }),
+      {
+        igdb: '1',
+        name: 'Pong',
+        summary: null,
+        first_release_date: null,
+        release_year: null,
+        platforms: [],
+        genres: [],
+        developers: [],
+        cover_url: null,
+      },
+    )
+  })
+
+  it('says why a record is malformed', () => {
+    const cases: [unknown, string][] = [
+      [null, 'record is not an object'],
+      ['Tetris', 'record is not an object'],
+      [[1, 'Tetris'], 'record is not an object'],
+      [{ name: 'Tetris' }, 'id must be a positive integer'],
+      [{ id: '1', name: 'Tetris' }, 'id must be a positive integer'],
+      [{ id: 1.5, name: 'Tetris' }, 'id must be a positive integer'],
+      [{ id: 1 }, 'name must be a non-empty string'],
+      [{ id: 1, name: 42 }, 'name must be a non-empty string'],
+      [{ id: 1, name: '  ' }, 'name must be a non-empty string'],
+      [{ id: 1, name: 'Tetris', summary: 3 }, 'summary must be a string'],
+      [{ id: 1, name: 'Tetris', first_release_date: '1984-06-06' }, 'first_release_date must be unix seconds'],
+      [{ id: 1, name: 'Tetris', first_release_date: 1e20 }, 'first_release_date must be unix seconds'],
+      [{ id: 1, name: 'Tetris', platforms: 'Game Boy' }, 'platforms must be an array'],
+    ]
+    for (const [record, reason] of cases) {
+      assert.throws(() => igdbGameToInput(record), { name: 'MalformedGameError', message: reason }, JSON.stringify(record))
+    }
+  })
+})
+
+describe('IGDB configuration', () => {
+  it('is off, so nothing reaches the network, unless both credentials are set', () => {
+    assert.equal(loadConfig({}).igdb, null)
+    assert.deepEqual(loadConfig({ IGDB_CLIENT_ID: 'id', IGDB_CLIENT_SECRET: 'secret' }).igdb, {
+      clientId: 'id',
+      clientSecret: 'secret',
+      tokenUrl: 'https://id.twitch.tv/oauth2/token',
+      apiUrl: 'https://api.igdb.com/v4',
+    })
+    assert.deepEqual(
+      loadConfig({ IGDB_CLIENT_ID: 'id', IGDB_CLIENT_SECRET: 'secret', IGDB_TOKEN_URL: 'http://127.0.0.1:9/token', IGDB_API_URL: 'http://127.0.0.1:9/v4/' }).igdb,
+      { clientId: 'id', clientSecret: 'secret', tokenUrl: 'http://127.0.0.1:9/token', apiUrl: 'http://127.0.0.1:9/v4' },
+    )
+  })
+
+  it('refuses half a configuration and a URL that is not http(s)', () => {
+    assert.throws(() => loadConfig({ IGDB_CLIENT_ID: 'id' }), /IGDB_CLIENT_ID and IGDB_CLIENT_SECRET must be set together/)
+    assert.throws(() => loadConfig({ IGDB_CLIENT_SECRET: 'secret' }), /IGDB_CLIENT_ID and IGDB_CLIENT_SECRET must be set together/)
+    assert.throws(
+      () => loadConfig({ IGDB_CLIENT_ID: 'id', IGDB_CLIENT_SECRET: 'secret', IGDB_API_URL: 'ftp://example.com' }),
+      /IGDB_API_URL must be an http\(s\) URL/,
+    )
+  })
+})
+
+describeEachDatabase('cacheIgdbSearch', (current) => {
+  const fake = useFakeIgdb()
+  const cachedGames = () =>
+    current()
+      .db.selectFrom('games')
+      .select(['igdb', 'slug', 'name', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url'])
+      .where('igdb', 'is not', null)
+      .orderBy('igdb')
+      .execute()
+
+  it('stores what IGDB returns; a second search updates those games, keeping their slugs', async () => {
+    const client = clientOf(fake())
+    assert.deepEqual(await cacheIgdbSearch(current().db, client, 'zelda', 10), { cached: 2 })
+    const ocarina = {
+      igdb: '1029',
+      slug: 'the-legend-of-zelda-ocarina-of-time',
+      name: 'The Legend of Zelda: Ocarina of Time',
+      summary: null,
+      first_release_date: '1998-11-21',
+      release_year: 1998,
+      platforms: '["Nintendo 64"]',
+      genres: '[]',
+      developers: '["Nintendo EAD"]',
+      cover_url: null,
+    }
+    const breathOfTheWild = {
+      igdb: '7346',
+      slug: 'the-legend-of-zelda-breath-of-the-wild',
+      name: 'The Legend of Zelda: Breath of the Wild',
+      summary: 'Step into a world of discovery.',
+      first_release_date: '2017-03-03',
+      release_year: 2017,
+      platforms: '["Wii U","Nintendo Switch"]',
+      genres: '["Adventure","Role-playing (RPG)"]',
+      developers: '["Nintendo EPD"]',
+      cover_url: 'https://images.igdb.com/igdb/image/upload/t_cover_big/co3p2d.jpg',
+    }
+    assert.deepEqual(await cachedGames(), [ocarina, breathOfTheWild])
+
+    fake().games[0] = { ...BREATH_OF_THE_WILD, slug: 'zelda-botw', summary: 'Forget everything you know.' }
+    assert.deepEqual(await cacheIgdbSearch(current().db, client, 'zelda', 10), { cached: 2 })
+    assert.deepEqual(await cachedGames(), [ocarina, { ...breathOfTheWild, summary: 'Forget everything you know.' }])
+  })
+
+  it('skips malformed records IGDB returns', async () => {
+    fake().scripted.push({ status: 200, body: [{ name: 'No id' }, SUPER_MARIO_ODYSSEY, { id: 5 }] })
+    assert.deepEqual(await cacheIgdbSearch(current().db, clientOf(fake()), 'mario', 10), { cached: 1 })
+    assert.deepEqual(
+      (await cachedGames()).map(({ igdb, name }) => ({ igdb, name })),
+      [{ igdb: '26758', name: 'Super Mario Odyssey' }],
+    )
+  })
+
+  it('returns the error, without throwing or writing, when IGDB is down or keeps rate limiting', async () => {
+    const down = clientOf(fake(), { apiUrl: `${await closedUrl()}/v4` })
+    const tooMany = { status: 429, body: { message: 'Too Many Requests' } }
+    fake().scripted.push(tooMany, tooMany, tooMany, tooMany)
+    for (const [client, status] of [[down, null], [clientOf(fake()), 429]] as const) {
+      const { cached, error } = await cacheIgdbSearch(current().db, client, 'zelda', 10)
+      assert.equal(cached, 0)
+      assert.ok(error instanceof IgdbError)
+      assert.equal(error.status, status)
+    }
+    assert.deepEqual(await cachedGames(), [])
+  })
+})
