@@ -11,6 +11,9 @@ import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './ht
 import { usersRoutes } from './users/routes.js'
 import { gamesRoutes } from './games/routes.js'
 import { actionsRoutes } from './actions/routes.js'
+import { statsRoutes } from './stats/routes.js'
+import { libraryRoutes } from './library/routes.js'
+import { activityRoutes } from './activity/routes.js'
 
 export interface AppOptions {
   config: Config
@@ -62,6 +65,9 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
   await app.register(usersRoutes, { db, config, auth })
   await app.register(gamesRoutes, { db, config, auth })
   await app.register(actionsRoutes, { db, auth })
+  await app.register(statsRoutes, { db })
+  await app.register(libraryRoutes, { db })
+  await app.register(activityRoutes, { db, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   return app

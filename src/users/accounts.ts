@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
+import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
 import { uniqueViolation, type Db } from '../db/database.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
   findCredentials,
+  findPasswordHash,
   findTakenIdentifiers,
   insertUser,
   updateUser,
@@ -94,7 +96,7 @@ export async function checkCredentials(db: Db, login: string, password: string):
   return { id: account.id, username: account.username, email: account.email }
 }
 
-/** Applies an owner's profile edit; empty strings and nulls clear optional fields. */
+/** Applies an owner's profile edit; empty strings and nulls clear optional fields. Run it in a transaction. */
 export async function updateProfile(db: Db, owner: Account, input: ProfileUpdateBody): Promise<void> {
   const email = input.email === undefined ? undefined : normalizeEmail(input.email)
   const errors = await identifierErrors(db, { username: input.username, email }, owner.id)
@@ -112,4 +114,30 @@ export async function updateProfile(db: Db, owner: Account, input: ProfileUpdate
   } catch (error) {
     throw collisionError(error)
   }
+  if (input.favorites !== undefined) {
+    await requireGamesExist(db, input.favorites)
+    await replaceFavorites(db, owner.id, input.favorites)
+  }
+}
+
+async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {
+  if (gameIds.length === 0) return
+  const found = await db.selectFrom('games').select('id').where('id', 'in', gameIds).execute()
+  const missing = gameIds.filter((id) => !found.some((row) => row.id === id))
+  if (missing.length > 0) throw invalid({ favorites: missing.map((id) => `Game ${id} does not exist.`) })
+}
+
+/** Checks the owner's password, then deletes the account and everything it owns. */
+export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
+  const passwordHash = await findPasswordHash(db, userId)
+  if (!(await verifyPassword(passwordHash, password))) throw invalid({ password: ['Incorrect password.'] })
+  await db.transaction().execute(async (trx) => {
+    // Their likes vanish with them: the liked reviews' counts must follow.
+    await trx
+      .updateTable('journal_entries')
+      .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
+      .where('id', 'in', trx.selectFrom('review_likes').select('entry_id').where('user_id', '=', userId))
+      .execute()
+    await trx.deleteFrom('users').where('id', '=', userId).execute()
+  })
 }

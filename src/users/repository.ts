@@ -1,9 +1,12 @@
 import type { Insertable, Updateable } from 'kysely'
+import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
+import { findStatsCounts } from '../stats/repository.js'
+import type { StatsCounts } from '../stats/schemas.js'
 
 /** The unique key of a username: `Madeline` and `madeline` are the same name. */
 export function usernameKey(username: string): string {
@@ -87,6 +90,11 @@ export async function findCredentials(db: Db, login: string) {
   return rows.find((row) => row.username_key === usernameKey(login)) ?? rows[0]
 }
 
+export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
+  return row?.password_hash
+}
+
 export async function findUserIdByUsername(db: Db, username: string): Promise<number | undefined> {
   const row = await db.selectFrom('users').select('id').where('username_key', '=', usernameKey(username)).executeTakeFirst()
   return row?.id
@@ -109,9 +117,10 @@ export interface ProfileData {
   favorites: GameSummaryRow[]
   following: number[]
   followers: number[]
+  stats: StatsCounts
 }
 
-/** A whole profile in four queries, whatever the size of its lists. */
+/** A whole profile in five queries, whatever the size of its lists. */
 export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
   const user = await db
     .selectFrom('users')
@@ -120,12 +129,13 @@ export async function findProfileByUsername(db: Db, username: string): Promise<P
     .executeTakeFirst()
   if (!user) return undefined
 
-  const [lists, favorites, follows] = await Promise.all([
+  const [lists, favorites, follows, stats] = await Promise.all([
     findStatusLists(db, user.id),
     findFavorites(db, user.id),
     findFollowEdges(db, user.id),
+    findStatsCounts(db, user.id),
   ])
-  return { ...user, ...lists, favorites, ...follows }
+  return { ...user, ...lists, favorites, ...follows, stats }
 }
 
 /** The played, liked, backlog and wishlist lists, each newest first. */
@@ -171,14 +181,20 @@ async function findFollowEdges(db: Db, userId: number) {
   return { following, followers }
 }
 
+/** Follows a user (a no-op when already following), noting it in the follower's activity. Run it in a transaction. */
 export async function followUser(db: Db, followerId: number, followeeId: number): Promise<void> {
-  await db
+  const { numInsertedOrUpdatedRows } = await db
     .insertInto('follows')
     .values({ follower_id: followerId, followee_id: followeeId, created_at: timestamp() })
     .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
-    .execute()
+    .executeTakeFirst()
+  if (numInsertedOrUpdatedRows) {
+    await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  }
 }
 
+/** Stops following a user (a no-op when not following). Run it in a transaction. */
 export async function unfollowUser(db: Db, followerId: number, followeeId: number): Promise<void> {
   await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute()
+  await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
 }

@@ -7,7 +7,8 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { checkCredentials, registerAccount, updateProfile } from './accounts.js'
+import { checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
+import { accountCsv, accountJson, findAccountData } from './export.js'
 import {
   findProfileByUsername,
   findUserIdByUsername,
@@ -19,6 +20,8 @@ import {
 import {
   AuthResult,
   CurrentUser,
+  DeleteAccountBody,
+  ExportQuery,
   EmptyList,
   FollowBody,
   LoginBody,
@@ -119,6 +122,55 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     async (request) => sessionOf(request).user,
   )
 
+  app.delete(
+    '/api/users/user/',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Delete your account and everything it owns (confirm with your password)',
+        body: DeleteAccountBody,
+        response: { 204: NoContent, ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      await deleteAccount(db, sessionOf(request).user.id, request.body.password)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/users/me/export',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Download everything you own: profile, lists of games, ratings, journal, reviews, lists',
+        querystring: ExportQuery,
+        response: {
+          200: {
+            description: 'A JSON document or a CSV table, as an attachment',
+            content: {
+              'application/json': { schema: { type: 'object', additionalProperties: true } },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = sessionOf(request).user
+      const data = await findAccountData(db, user.id)
+      const name = `overworld-${user.username.replace(/[^\w.-]/g, '_')}.${request.query.format}`
+      reply.header('content-disposition', `attachment; filename="${name}"`)
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(accountCsv(data))
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(accountJson(data, new Date().toISOString())))
+    },
+  )
+
   const profileRoute = {
     onRequest: auth.optionalUser,
     schema: {
@@ -154,7 +206,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     handler: async (request) => {
       const session = sessionOf(request)
       if (usernameKey(request.params.username) !== usernameKey(session.user.username)) throw forbidden()
-      await updateProfile(db, session.user, request.body)
+      await db.transaction().execute((trx) => updateProfile(trx, session.user, request.body))
       const profile = await findProfileByUsername(db, request.body.username ?? session.user.username)
       if (!profile) throw notFound()
       const { id, username, email, gravatar } = profile
@@ -172,7 +224,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     const targetId = await findUserIdByUsername(db, request.body.username)
     if (targetId === undefined) throw notFound('User does not exist')
     if (targetId === me.id) throw badRequest('You cannot follow yourself.')
-    await followUser(db, me.id, targetId)
+    await db.transaction().execute((trx) => followUser(trx, me.id, targetId))
     return []
   })
 
@@ -181,7 +233,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     const targetId = await findUserIdByUsername(db, request.body.username)
     if (targetId === undefined) throw notFound('User does not exist')
     if (targetId === me.id) throw badRequest('You cannot unfollow yourself.')
-    await unfollowUser(db, me.id, targetId)
+    await db.transaction().execute((trx) => unfollowUser(trx, me.id, targetId))
     return []
   })
 }

@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox'
+import { MAX_FAVORITES } from '../actions/schemas.js'
 import { GameSummary } from '../games/schemas.js'
 import { Nullable } from '../http/schemas.js'
+import { StatsCounts } from '../stats/schemas.js'
 
 // Letters, digits and @ . + - _ (Django's username rule). Blank is left to minLength so it gets its own message.
 const USERNAME_PATTERN = '^[\\p{L}\\p{M}\\p{N}_@.+-]*$'
@@ -61,6 +63,7 @@ export const Profile = Type.Object({
   favorites: Type.Array(GameSummary),
   following: Type.Array(Type.Integer(), { description: 'Ids of the users this user follows, in follow order.' }),
   followers: Type.Array(Type.Integer(), { description: 'Ids of the users following this user, in follow order.' }),
+  stats: StatsCounts,
   me: Type.Optional(CurrentUser),
   followingUser: Type.Optional(Type.Boolean({ description: 'Whether the viewer follows this user.' })),
 })
@@ -83,6 +86,13 @@ export const ProfileUpdateBody = Type.Object(
       ),
     ),
     refreshAvatar: Type.Optional(Type.Boolean({ description: 'Recompute the gravatar from the (new) email.' })),
+    favorites: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), {
+        maxItems: MAX_FAVORITES,
+        uniqueItems: true,
+        description: 'Game ids of your favorites showcase, in order; replaces the current one',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -91,3 +101,13 @@ export type ProfileUpdateBody = Static<typeof ProfileUpdateBody>
 export const FollowBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false })
 
 export const EmptyList = Type.Array(Type.Never(), { maxItems: 0, description: 'Always `[]`, as the contract shows.' })
+
+export const ExportQuery = Type.Object(
+  { format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }) },
+  { additionalProperties: false },
+)
+
+export const DeleteAccountBody = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 1024, description: 'Your password, to confirm' }) },
+  { additionalProperties: false },
+)

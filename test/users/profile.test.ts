@@ -22,6 +22,20 @@ const publicProfile = (user: RegisteredUser) => ({
   favorites: [],
   following: [],
   followers: [],
+  stats: {
+    played: 0,
+    completed: 0,
+    backlog: 0,
+    wishlist: 0,
+    liked: 0,
+    ratings: 0,
+    reviews: 0,
+    journal_entries: 0,
+    lists: 0,
+    followers: 0,
+    following: 0,
+    average_rating: null,
+  },
 })
 
 /** The same profile as its owner sees it (also the answer to an update). */
@@ -79,7 +93,14 @@ describeEachDatabase('GET /api/users/:username', (current) => {
 
     const after = await show('/api/users/profile/madeline', theo.token)
     assert.equal(after.status, 200)
-    assert.deepEqual(after.body, { ...publicProfile(madeline), followers: [theo.id], me: sessionOf(theo), followingUser: true })
+    const expected = publicProfile(madeline)
+    assert.deepEqual(after.body, {
+      ...expected,
+      followers: [theo.id],
+      stats: { ...expected.stats, followers: 1 },
+      me: sessionOf(theo),
+      followingUser: true,
+    })
   })
 
   it('shows the owner their own email', async () => {

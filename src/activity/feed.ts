@@ -1,0 +1,98 @@
+import type { Db } from '../db/database.js'
+import type { ActivityType } from '../db/tables.js'
+import { pageOf } from '../http/cursor.js'
+
+/**
+ * A page of what the people someone follows did, newest first, in one query: the activity rows of followed
+ * users, joined with whatever each row is about. The cursor is the id of the last row shown.
+ */
+export async function findFeedPage(db: Db, viewerId: number, before: number | undefined, limit: number) {
+  let query = db
+    .selectFrom('activities as a')
+    .innerJoin('follows as f', (join) => join.onRef('f.followee_id', '=', 'a.user_id').on('f.follower_id', '=', viewerId))
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .leftJoin('games as g', 'g.id', 'a.game_id')
+    .leftJoin('journal_entries as e', 'e.id', 'a.entry_id')
+    .leftJoin('lists as l', 'l.id', 'a.list_id')
+    .leftJoin('users as t', 't.id', 'a.target_user_id')
+    .select([
+      'a.id',
+      'a.type',
+      'a.created_at',
+      'a.half_stars',
+      'u.id as user_id',
+      'u.username',
+      'u.gravatar',
+      'g.id as game_id',
+      'g.igdb as game_igdb',
+      'g.name as game_name',
+      'g.slug as game_slug',
+      'g.cover_url as game_cover_url',
+      'e.id as entry_id',
+      'e.user_id as entry_user_id',
+      'e.entry_type',
+      'e.played_on',
+      'e.review',
+      'e.spoilers',
+      'l.id as list_id',
+      'l.title as list_title',
+      't.id as target_id',
+      't.username as target_username',
+    ])
+    .orderBy('a.id', 'desc')
+    .limit(limit + 1)
+  if (before !== undefined) query = query.where('a.id', '<', before)
+  const rows = await query.execute()
+  const page = pageOf(rows, limit, (last) => [last.id])
+  return { results: page.results.map(feedItemOf), next: page.next }
+}
+
+function feedItemOf(row: {
+  id: number
+  type: ActivityType
+  created_at: string
+  half_stars: number | null
+  user_id: number
+  username: string
+  gravatar: string
+  game_id: number | null
+  game_igdb: string | null
+  game_name: string | null
+  game_slug: string | null
+  game_cover_url: string | null
+  entry_id: number | null
+  entry_user_id: number | null
+  entry_type: string | null
+  played_on: string | null
+  review: string | null
+  spoilers: boolean | number | null
+  list_id: number | null
+  list_title: string | null
+  target_id: number | null
+  target_username: string | null
+}) {
+  return {
+    id: row.id,
+    type: row.type,
+    created_at: row.created_at,
+    user: { id: row.user_id, username: row.username, gravatar: row.gravatar },
+    game:
+      row.game_id === null
+        ? null
+        : { id: row.game_id, igdb: row.game_igdb, name: row.game_name as string, slug: row.game_slug as string, cover_url: row.game_cover_url },
+    rating: row.half_stars === null ? null : row.half_stars / 2,
+    entry:
+      row.entry_id === null
+        ? null
+        : {
+            id: row.entry_id,
+            user_id: row.entry_user_id as number,
+            entry_type: row.entry_type as string,
+            date: row.played_on as string,
+            review: row.review,
+            spoilers: !!row.spoilers,
+          },
+    list: row.list_id === null ? null : { id: row.list_id, title: row.list_title as string },
+    target: row.target_id === null ? null : { id: row.target_id, username: row.target_username as string },
+  }
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { AuthHooks } from '../auth/authenticate.js'
+import { sessionOf } from '../auth/authenticate.js'
+import type { Db } from '../db/database.js'
+import { decodeCursor } from '../http/cursor.js'
+import { errorResponses } from '../http/schemas.js'
+import { findFeedPage } from './feed.js'
+import { FeedPage, FeedQuery } from './schemas.js'
+
+export const activityRoutes: FastifyPluginAsyncTypebox<{ db: Db; auth: AuthHooks }> = async (app, { db, auth }) => {
+  app.get(
+    '/api/feed/',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags: ['activity'],
+        security: [{ token: [] }],
+        summary: 'What the people you follow did, newest first',
+        querystring: FeedQuery,
+        response: { 200: FeedPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { cursor, limit } = request.query
+      const before = cursor === undefined ? undefined : decodeCursor<[number]>(cursor, ['number'])[0]
+      return findFeedPage(db, sessionOf(request).user.id, before, limit)
+    },
+  )
+}

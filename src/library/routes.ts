@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Db } from '../db/database.js'
+import { decodeCursor } from '../http/cursor.js'
+import { notFound } from '../http/errors.js'
+import { errorResponses } from '../http/schemas.js'
+import { findUserIdByUsername } from '../users/repository.js'
+import { UsernameParams } from '../users/schemas.js'
+import { findLibraryPage, findRatingsPage } from './repository.js'
+import { LibraryPage, LibraryQuery, RatingsPage, RatingsQuery } from './schemas.js'
+
+const tags = ['library']
+
+/** Public, paginated reads of a person's games: for libraries too big to come whole with the profile. */
+export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+  async function userIdOf(username: string): Promise<number> {
+    const userId = await findUserIdByUsername(db, username)
+    if (userId === undefined) throw notFound()
+    return userId
+  }
+  const cursorOf = (cursor: string | undefined) =>
+    cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['string', 'number'])
+
+  app.get(
+    '/api/users/:username/games',
+    {
+      schema: {
+        tags,
+        summary: "One of a person's lists (played, liked, backlog, wishlist), newest first, a page at a time",
+        params: UsernameParams,
+        querystring: LibraryQuery,
+        response: { 200: LibraryPage, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { status, cursor, limit } = request.query
+      return findLibraryPage(db, await userIdOf(request.params.username), status, cursorOf(cursor), limit)
+    },
+  )
+
+  app.get(
+    '/api/users/profile/:username/ratings',
+    {
+      schema: {
+        tags,
+        summary: "A person's ratings, most recent first, a page at a time",
+        params: UsernameParams,
+        querystring: RatingsQuery,
+        response: { 200: RatingsPage, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { cursor, limit } = request.query
+      return findRatingsPage(db, await userIdOf(request.params.username), cursorOf(cursor), limit)
+    },
+  )
+}
