@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -7,10 +9,13 @@ import { createAuthHooks } from './auth/authenticate.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
+import { createMemoryLimiter, createRedisLimiter, createThrottles, type RateLimiter } from './http/rate-limit.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
 import { gamesRoutes } from './games/routes.js'
 import { actionsRoutes } from './actions/routes.js'
+import { journalRoutes } from './journal/routes.js'
+import { listsRoutes } from './lists/routes.js'
 import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
@@ -36,11 +41,37 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
     // Slow or stalled clients must not hold a connection for ever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    trustProxy: config.trustProxy,
+    // Every log line of a request carries its id; a load balancer's X-Request-Id is kept.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  const limiter: RateLimiter = config.redisUrl
+    ? createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
+    : createMemoryLimiter()
+  const throttles = createThrottles(limiter, config.rateLimits)
+
   app.decorateRequest('session', null)
-  app.addHook('onClose', async () => db.destroy())
+  app.addHook('onClose', async () => {
+    await limiter.close()
+    await db.destroy()
+  })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  // Changes by a signed-in user count against their write limit (the route's auth hook has run by now).
+  app.addHook('preHandler', async (request) => {
+    if (request.session && request.method !== 'GET' && request.method !== 'HEAD') {
+      await throttles.write(request.session.user.id)
+    }
+  })
   await configureHttp(app)
+  await app.register(helmet, {
+    // Swagger UI at /docs runs an inline script; everything else is JSON, which a CSP does not affect.
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } },
+  })
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
   await app.register(swagger, {
     openapi: {
@@ -62,9 +93,11 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
   const routes = trackRoutes(app)
   const auth = createAuthHooks(db)
   await app.register(healthRoutes, { db })
-  await app.register(usersRoutes, { db, config, auth })
+  await app.register(usersRoutes, { db, config, auth, throttles })
   await app.register(gamesRoutes, { db, config, auth })
   await app.register(actionsRoutes, { db, auth })
+  await app.register(journalRoutes, { db, auth })
+  await app.register(listsRoutes, { db, auth })
   await app.register(statsRoutes, { db })
   await app.register(libraryRoutes, { db })
   await app.register(activityRoutes, { db, auth })

@@ -9,6 +9,17 @@ export interface Config {
   logLevel: string
   /** IGDB access for search; null (nothing reaches the network) unless both credentials are set. */
   igdb: IgdbConfig | null
+  /** Processes serving the port (node:cluster); 1 runs the server in this process. */
+  workers: number
+  /** Connections each process keeps to PostgreSQL at most. */
+  pgPoolSize: number
+  /** Where state shared by every process lives (rate-limit counters); null keeps it in memory. */
+  redisUrl: string | null
+  redisKeyPrefix: string
+  /** Requests a minute; 0 turns a limit off. */
+  rateLimits: { authPerMinute: number; writesPerMinute: number }
+  /** Trust X-Forwarded-For from the load balancer in front, to limit by the client's address. */
+  trustProxy: boolean
 }
 
 export interface IgdbConfig {
@@ -34,6 +45,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
     igdb: readIgdb(env),
+    workers: readInteger(env, 'WORKERS', 1, { min: 1, max: 64 }),
+    pgPoolSize: readInteger(env, 'PG_POOL_SIZE', 10, { min: 1, max: 1000 }),
+    redisUrl: env.REDIS_URL || null,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'overworld:',
+    rateLimits: {
+      authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
+      writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
+    },
+    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   }
 }
 

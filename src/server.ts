@@ -1,39 +1,78 @@
+import cluster from 'node:cluster'
 import { buildApp } from './app.js'
-import { loadConfig } from './config.js'
+import { loadConfig, type Config } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogIfEmpty } from './games/catalog.js'
 
 const config = loadConfig()
-const db = openDatabase(config.databaseUrl)
-await migrateToLatest(db)
-await loadCatalogIfEmpty(db)
 
-const app = await buildApp({
-  config,
-  db,
-  logger: {
-    level: config.logLevel,
-    // Tokens travel in the Authorization header; never let a log line carry one.
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  },
-})
-
-let closing = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests')
-    // close() stops accepting, waits for in-flight requests, then closes the database (onClose hook).
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed')
-        process.exit(1)
-      },
-    )
-  })
+/** Brings the database up to date once, before any process serves from it. */
+async function prepareDatabase(): Promise<void> {
+  const db = openDatabase(config.databaseUrl, { pgPoolSize: 1 })
+  try {
+    await migrateToLatest(db)
+    await loadCatalogIfEmpty(db)
+  } finally {
+    await db.destroy()
+  }
 }
 
-await app.listen({ port: config.port, host: config.host })
+async function serve(config: Config): Promise<void> {
+  const db = openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize })
+  const app = await buildApp({
+    config,
+    db,
+    logger: {
+      level: config.logLevel,
+      // Tokens travel in the Authorization header; never let a log line carry one.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+  })
+
+  let closing = false
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (closing) return
+      closing = true
+      app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+      // close() stops accepting, waits for in-flight requests, then closes the database (onClose hook).
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
+    })
+  }
+  await app.listen({ port: config.port, host: config.host })
+}
+
+/** WORKERS=N: N processes share the port; one that dies is replaced, SIGTERM stops them all gracefully. */
+function superviseWorkers(count: number): void {
+  let stopping = false
+  for (let i = 0; i < count; i++) cluster.fork()
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`)
+    cluster.fork()
+  })
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stopping = true
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+      cluster.on('exit', () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+      })
+    })
+  }
+}
+
+if (cluster.isPrimary) {
+  await prepareDatabase()
+  if (config.workers > 1) superviseWorkers(config.workers)
+  else await serve(config)
+} else {
+  await serve(config)
+}

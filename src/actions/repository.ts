@@ -1,5 +1,5 @@
 import { recordActivity, removeActivity } from '../activity/record.js'
-import type { Db } from '../db/database.js'
+import { isPostgres, type Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
 import { ApiError } from '../http/errors.js'
@@ -17,8 +17,9 @@ async function hasStatus(db: Db, userId: number, gameId: number, status: GameSta
 }
 
 /**
- * Sets (or, with no value, toggles) one of a person's lists for a game. Idempotent for a given value.
- * Marking a game played takes it off the backlog. Run it in a transaction.
+ * Sets (or, with no value, toggles) one of a person's lists for a game. Idempotent for a given value, and safe
+ * when the same change arrives twice at once: only the request that actually adds or removes the row touches the
+ * activity log. Marking a game played takes it off the backlog. Run it in a transaction.
  */
 export async function setGameStatus(
   db: Db,
@@ -27,38 +28,40 @@ export async function setGameStatus(
   status: GameStatus,
   value: boolean | undefined,
 ): Promise<{ value: boolean; removedFromBacklog: boolean }> {
-  const current = await hasStatus(db, userId, gameId, status)
-  const wanted = value ?? !current
-  if (wanted && !current) {
-    await db.insertInto('game_statuses').values({ user_id: userId, game_id: gameId, status, created_at: timestamp() }).execute()
-    await recordActivity(db, { user_id: userId, type: status, game_id: gameId })
-  } else if (!wanted && current) {
-    await db
-      .deleteFrom('game_statuses')
-      .where('user_id', '=', userId)
-      .where('game_id', '=', gameId)
-      .where('status', '=', status)
-      .execute()
+  const wanted = value ?? !(await hasStatus(db, userId, gameId, status))
+  if (wanted) {
+    const { numInsertedOrUpdatedRows } = await db
+      .insertInto('game_statuses')
+      .values({ user_id: userId, game_id: gameId, status, created_at: timestamp() })
+      .onConflict((oc) => oc.columns(['user_id', 'status', 'game_id']).doNothing())
+      .executeTakeFirst()
+    if (numInsertedOrUpdatedRows) await recordActivity(db, { user_id: userId, type: status, game_id: gameId })
+  } else if (await deleteStatus(db, userId, gameId, status)) {
     await removeActivity(db, { user_id: userId, type: status, game_id: gameId })
   }
-  let removedFromBacklog = false
-  if (status === 'played' && wanted) {
-    const { numDeletedRows } = await db
-      .deleteFrom('game_statuses')
-      .where('user_id', '=', userId)
-      .where('game_id', '=', gameId)
-      .where('status', '=', 'backlog')
-      .executeTakeFirst()
-    removedFromBacklog = numDeletedRows > 0n
-  }
+  const removedFromBacklog = status === 'played' && wanted && (await deleteStatus(db, userId, gameId, 'backlog'))
   return { value: wanted, removedFromBacklog }
 }
 
-/** Rates a game in half stars (1–10), or removes the rating with null. Run it in a transaction. */
+async function deleteStatus(db: Db, userId: number, gameId: number, status: GameStatus): Promise<boolean> {
+  const { numDeletedRows } = await db
+    .deleteFrom('game_statuses')
+    .where('user_id', '=', userId)
+    .where('game_id', '=', gameId)
+    .where('status', '=', status)
+    .executeTakeFirst()
+  return numDeletedRows > 0n
+}
+
+/**
+ * Rates a game in half stars (1–10), or removes the rating with null. The rating row is written first: on
+ * PostgreSQL that makes simultaneous ratings of one game by one person wait for each other, so the activity log
+ * ends with exactly one entry, for the rating that stands. Run it in a transaction.
+ */
 export async function setRating(db: Db, userId: number, gameId: number, halfStars: number | null): Promise<void> {
-  await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
   if (halfStars === null) {
     await db.deleteFrom('ratings').where('user_id', '=', userId).where('game_id', '=', gameId).execute()
+    await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
     return
   }
   const now = timestamp()
@@ -67,6 +70,7 @@ export async function setRating(db: Db, userId: number, gameId: number, halfStar
     .values({ user_id: userId, game_id: gameId, half_stars: halfStars, created_at: now, updated_at: now })
     .onConflict((oc) => oc.columns(['user_id', 'game_id']).doUpdateSet({ half_stars: halfStars, updated_at: now }))
     .execute()
+  await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
   await recordActivity(db, { user_id: userId, type: 'rating', game_id: gameId, half_stars: halfStars })
 }
 
@@ -84,9 +88,18 @@ const TOO_MANY_FAVORITES = new ApiError(400, {
   favorites: [`Ensure this field has no more than ${MAX_FAVORITES} elements.`],
 })
 
+/**
+ * On PostgreSQL, makes the person's other favorites changes wait until this transaction ends, so that two at once
+ * cannot both read four favorites and both add a fifth. (SQLite runs one transaction at a time anyway.)
+ */
+async function lockFavorites(db: Db, userId: number): Promise<void> {
+  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute()
+}
+
 /** Replaces a person's favorites with these games, in this order. Run it in a transaction. */
 export async function replaceFavorites(db: Db, userId: number, gameIds: number[]): Promise<void> {
   if (gameIds.length > MAX_FAVORITES) throw TOO_MANY_FAVORITES
+  await lockFavorites(db, userId)
   await db.deleteFrom('favorites').where('user_id', '=', userId).execute()
   if (gameIds.length === 0) return
   await db
@@ -97,6 +110,7 @@ export async function replaceFavorites(db: Db, userId: number, gameIds: number[]
 
 /** Adds a game at the end of a person's favorites (no-op when already there). Run it in a transaction. */
 export async function addFavorite(db: Db, userId: number, gameId: number): Promise<void> {
+  await lockFavorites(db, userId)
   const current = await db.selectFrom('favorites').select(['game_id', 'position']).where('user_id', '=', userId).execute()
   if (current.some((row) => row.game_id === gameId)) return
   if (current.length >= MAX_FAVORITES) throw TOO_MANY_FAVORITES

@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
 import { GameSummary } from '../games/schemas.js'
-import { Nullable } from '../http/schemas.js'
+import { Id, Nullable } from '../http/schemas.js'
 
 /** How a request names a game: our id, or an IGDB id (plus its name, to add a game we do not have yet). */
 export const GameReferenceFields = {
-  game: Type.Optional(Type.Integer({ minimum: 1, description: 'Our game id' })),
+  game: Type.Optional({ ...Id, description: 'Our game id' }),
   igdb: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'IGDB id, instead of `game`' })),
   name: Type.Optional(
     Type.String({ minLength: 1, maxLength: 300, description: 'With `igdb`: the name, to add a game not in the catalog' }),

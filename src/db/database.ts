@@ -1,11 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import pg from 'pg'
 import type { Tables } from './tables.js'
 
 export type Db = Kysely<Tables>
+
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
 export type DatabaseKind = 'sqlite' | 'postgres'
 
 export function databaseKind(url: string): DatabaseKind {
@@ -15,8 +19,10 @@ export function databaseKind(url: string): DatabaseKind {
 }
 
 /** Opens the database named by a DATABASE_URL; the caller owns it and must `destroy()` it. */
-export function openDatabase(url: string): Db {
-  return databaseKind(url) === 'postgres' ? openPostgres(url) : openSqlite(url.slice('sqlite:'.length))
+export function openDatabase(url: string, options: { pgPoolSize?: number } = {}): Db {
+  return databaseKind(url) === 'postgres'
+    ? openPostgres(url, options.pgPoolSize ?? 10)
+    : openSqlite(url.slice('sqlite:'.length))
 }
 
 function openSqlite(file: string): Db {
@@ -81,10 +87,12 @@ function parseUtcTimestamp(value: string): string {
   return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0')}Z`
 }
 
-function openPostgres(url: string): Db {
+function openPostgres(url: string, poolSize: number): Db {
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.PG_POOL_SIZE) || 10,
+    max: poolSize,
+    // Fail fast while the database is away, so requests get a 503 instead of hanging.
+    connectionTimeoutMillis: 3000,
     types: {
       // Timestamps travel as ISO-8601 strings, exactly as SQLite stores them, so both databases answer alike.
       // COUNT(*) is int8; our counts fit in a JS number.

@@ -1,6 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
-import type { Db } from './database.js'
-import { isPostgres } from './migrations/helpers.js'
+import { isPostgres, type Db } from './database.js'
 import * as m0001 from './migrations/0001_users_follows_games.js'
 import * as m0002 from './migrations/0002_library_activity.js'
 

@@ -1,6 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../db/database.js'
-import { uniqueViolation } from '../db/database.js'
+import type { Tables } from '../db/tables.js'
+import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
 import type { GameDetails, ViewerState } from './schemas.js'
@@ -50,6 +51,15 @@ function columnsOf(input: GameInput) {
 
 /** Adds a game under its own slug, or the first free `slug-2`, `slug-3`… when another game has it. */
 export async function insertGame(db: Db, input: GameInput): Promise<number> {
+  const { id } = await db
+    .insertInto('games')
+    .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return id
+}
+
+async function freeSlug(db: Db, input: GameInput): Promise<string> {
   const base = input.slug ?? slugify(input.name)
   const taken = await db
     .selectFrom('games')
@@ -59,12 +69,7 @@ export async function insertGame(db: Db, input: GameInput): Promise<number> {
   const takenSlugs = new Set(taken.map((row) => row.slug))
   let slug = base
   for (let n = 2; takenSlugs.has(slug); n++) slug = `${base}-${n}`
-  const { id } = await db
-    .insertInto('games')
-    .values({ ...columnsOf(input), slug, created_at: timestamp() })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return id
+  return slug
 }
 
 /**
@@ -112,18 +117,21 @@ export async function resolveGameId(db: Db, reference: GameReference): Promise<n
     return row.id
   }
   if (reference.igdb === undefined) throw new ApiError(400, { game: ['Either "game" or "igdb" is required.'] })
-  const row = await db.selectFrom('games').select('id').where('igdb', '=', reference.igdb).executeTakeFirst()
+  const findByIgdb = () => db.selectFrom('games').select('id').where('igdb', '=', reference.igdb as string).executeTakeFirst()
+  const row = await findByIgdb()
   if (row) return row.id
   if (!reference.name) throw notFound('Game not found. Send its "name" with the "igdb" id to add it.')
-  try {
-    return await insertGame(db, { igdb: reference.igdb, name: reference.name })
-  } catch (error) {
-    // Someone added the same game a moment ago.
-    if (!uniqueViolation(error)) throw error
-    const added = await db.selectFrom('games').select('id').where('igdb', '=', reference.igdb).executeTakeFirst()
-    if (!added) throw error
-    return added.id
-  }
+  const input = { igdb: reference.igdb, name: reference.name }
+  // Another request may add the same game at this moment: then nothing is inserted here (no error, which would
+  // abort a PostgreSQL transaction) and the look that follows finds theirs.
+  await db
+    .insertInto('games')
+    .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
+    .onConflict((oc) => oc.column('igdb').doNothing())
+    .execute()
+  const added = await findByIgdb()
+  if (!added) throw new Error(`game igdb=${reference.igdb} neither inserted nor found`)
+  return added.id
 }
 
 /** The columns of a GameSummary, for queries that join `games`. */
@@ -143,14 +151,27 @@ const GAME_DETAIL_COLUMNS = [
   'developers',
 ] as const
 
+/** Where a path names a game by our id or by its slug; a slug of digits ("1942") is matched when no id is. */
+function whereIdOrSlug(idOrSlug: string) {
+  const id = /^\d{1,10}$/.test(idOrSlug) && Number(idOrSlug) <= MAX_ID ? Number(idOrSlug) : undefined
+  return (eb: ExpressionBuilder<Tables, 'games'>) =>
+    id === undefined ? eb('slug', '=', idOrSlug) : eb.or([eb('id', '=', id), eb('slug', '=', idOrSlug)])
+}
+
+/** Of the games matching whereIdOrSlug, the one whose id it is wins over one whose slug it is. */
+function preferId<T extends { id: number }>(rows: T[], idOrSlug: string): T | undefined {
+  return rows.find((row) => String(row.id) === idOrSlug) ?? rows[0]
+}
+
+export async function findGameIdByIdOrSlug(db: Db, idOrSlug: string): Promise<number | undefined> {
+  const rows = await db.selectFrom('games').select('id').where(whereIdOrSlug(idOrSlug)).execute()
+  return preferId(rows, idOrSlug)?.id
+}
+
 /** A game with its community figures: two queries, whatever the number of players. */
 export async function findGameDetails(db: Db, idOrSlug: string): Promise<Omit<GameDetails, 'viewer'> | undefined> {
-  const byId = /^\d{1,15}$/.test(idOrSlug)
-  const game = await db
-    .selectFrom('games')
-    .select(GAME_DETAIL_COLUMNS)
-    .where(byId ? 'id' : 'slug', '=', byId ? Number(idOrSlug) : idOrSlug)
-    .executeTakeFirst()
+  const rows = await db.selectFrom('games').select(GAME_DETAIL_COLUMNS).where(whereIdOrSlug(idOrSlug)).execute()
+  const game = preferId(rows, idOrSlug)
   if (!game) return undefined
 
   const counts = await sql<{ kind: string; n: number }>`
@@ -185,7 +206,7 @@ export async function findGameDetails(db: Db, idOrSlug: string): Promise<Omit<Ga
 /** What one person has done with one game, in one query. */
 export async function findViewerState(db: Db, userId: number, gameId: number): Promise<ViewerState> {
   const { rows } = await sql<{ kind: string; half_stars: number | null }>`
-    select status as kind, null as half_stars from game_statuses where user_id = ${userId} and game_id = ${gameId}
+    select status as kind, cast(null as integer) as half_stars from game_statuses where user_id = ${userId} and game_id = ${gameId}
     union all
     select 'favorite', null from favorites where user_id = ${userId} and game_id = ${gameId}
     union all

@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../db/database.js'
-import { isPostgres } from '../db/migrations/helpers.js'
+import { isPostgres, type Db } from '../db/database.js'
 import { searchNameOf } from './repository.js'
 
 /** How many index candidates are ranked in full for one search. */
@@ -92,15 +91,17 @@ const CANDIDATE_COLUMNS = [
 
 async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
   const candidates = db.selectFrom('games').select([...CANDIDATE_COLUMNS, popularity]).limit(CANDIDATES)
+  if (needle.length < 3) {
+    // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
+    return candidates
+      .where((eb) => eb.or([eb('games.search_name', 'like', `${needle}%`), eb('games.search_name', 'like', `% ${needle}%`)]))
+      .orderBy('popularity', 'desc')
+      .orderBy('games.search_name')
+      .execute()
+  }
   if (isPostgres(db)) {
     // <<-> is pg_trgm's word-similarity distance; the GiST index hands back the nearest names first.
     return candidates.orderBy(sql`${needle} <<-> games.search_name`).execute()
-  }
-  if (needle.length < 3) {
-    // Too short for trigrams: names that start with it, or have a word that does.
-    return candidates
-      .where((eb) => eb.or([eb('games.search_name', 'like', `${needle}%`), eb('games.search_name', 'like', `% ${needle}%`)]))
-      .execute()
   }
   // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
   const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))

@@ -1,6 +1,9 @@
 import { Type } from 'typebox'
 import { ApiError } from './errors.js'
-import { Nullable } from './schemas.js'
+import { MAX_ID, Nullable } from './schemas.js'
+
+/** Cursor numbers are ids and counts: whole, not negative, within what a database column holds. */
+const isIdRange = (value: number) => Number.isInteger(value) && value >= 0 && value <= MAX_ID
 
 /** The position after the last item of a page, opaque to clients. */
 export type CursorValues = (string | number)[]
@@ -9,8 +12,18 @@ export function encodeCursor(values: CursorValues): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url')
 }
 
+type CursorPart = 'string' | 'number' | 'timestamp'
+
+const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/
+
+function isCursorPart(value: unknown, part: CursorPart): boolean {
+  if (part === 'number') return typeof value === 'number' && isIdRange(value)
+  if (part === 'timestamp') return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))
+  return typeof value === 'string' && value.length <= 100
+}
+
 /** Reads a cursor back; anything a client made up or mangled is a 400, never a 500. */
-export function decodeCursor<T extends CursorValues>(cursor: string, shape: ('string' | 'number')[]): T {
+export function decodeCursor<T extends CursorValues>(cursor: string, shape: CursorPart[]): T {
   let values: unknown
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -18,9 +31,7 @@ export function decodeCursor<T extends CursorValues>(cursor: string, shape: ('st
     values = undefined
   }
   const valid =
-    Array.isArray(values) &&
-    values.length === shape.length &&
-    values.every((value, i) => typeof value === shape[i] && (typeof value !== 'number' || Number.isInteger(value)))
+    Array.isArray(values) && values.length === shape.length && values.every((value, i) => isCursorPart(value, shape[i] as CursorPart))
   if (!valid) throw new ApiError(400, { cursor: ['Invalid cursor.'] })
   return values as T
 }

@@ -12,6 +12,12 @@ export const ValidationErrors = Type.Object(
   },
 )
 
+/** Ids are 32-bit integers in PostgreSQL: a larger number can name no row (and must not reach the database). */
+export const MAX_ID = 2_147_483_647
+
+/** A row id as input. */
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID })
+
 /** A value or null. Serialized as `type: [T, "null"]`, which fast-json-stringify handles without trying branches. */
 export function Nullable<T extends TSchema & { type: string }>(schema: T) {
   return Type.Unsafe<import('typebox').Static<T> | null>({ ...schema, type: [schema.type, 'null'] })

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify'
 import secureJson from 'secure-json-parse'
-import { ApiError } from './errors.js'
+import { addFieldError, ApiError, type FieldErrors } from './errors.js'
+import { ThrottledError } from './rate-limit.js'
 import { fieldErrorsFrom, markFormBody, validatorCompiler } from './validation.js'
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
@@ -28,9 +29,15 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
     done(null, markFormBody(Object.fromEntries(new URLSearchParams(body as string))))
   })
 
+  // PostgreSQL cannot store the NUL character: refuse it anywhere in a request, as Django does.
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) throw new ApiError(400, { detail: NUL_MESSAGE })
+  })
   // A POST without a body is an empty form: its required fields are reported missing, not the body itself.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {}
+    const errors = nullCharacterErrors(request.body)
+    if (Object.keys(errors).length > 0) throw new ApiError(400, errors)
   })
 
   app.setNotFoundHandler((_request, reply) => {
@@ -40,6 +47,7 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.statusCode === 401) reply.header('www-authenticate', 'Token')
+      if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfter))
       return reply.code(error.statusCode).send(error.body)
     }
     if (error.validation) {
@@ -55,6 +63,21 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
     request.log.error({ err: error }, 'request failed')
     return reply.code(500).send({ detail: 'A server error occurred.' })
   })
+}
+
+const NUL_MESSAGE = 'Null characters are not allowed.'
+
+/** Every string of a body holding a NUL, by field path. */
+function nullCharacterErrors(value: unknown, path = '', errors: FieldErrors = Object.create(null)): FieldErrors {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) addFieldError(errors, path || 'non_field_errors', NUL_MESSAGE)
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes('\u0000')) addFieldError(errors, 'non_field_errors', NUL_MESSAGE)
+      nullCharacterErrors(inner, path ? `${path}.${key}` : key, errors)
+    }
+  }
+  return errors
 }
 
 const UNAVAILABLE_CODES = new Set([

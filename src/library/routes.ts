@@ -18,7 +18,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     return userId
   }
   const cursorOf = (cursor: string | undefined) =>
-    cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['string', 'number'])
+    cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
   app.get(
     '/api/users/:username/games',

@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../db/database.js'
-import { isPostgres } from '../db/migrations/helpers.js'
+import { isPostgres, type Db } from '../db/database.js'
 import type { Stats, StatsCounts } from './schemas.js'
 
 const TOP = 5

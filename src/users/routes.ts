@@ -5,6 +5,7 @@ import { sessionOf } from '../auth/authenticate.js'
 import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Session } from '../auth/tokens.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
+import type { Throttles } from '../http/rate-limit.js'
 import { badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
@@ -35,6 +36,7 @@ export interface UsersRoutesOptions {
   db: Db
   config: Config
   auth: AuthHooks
+  throttles: Throttles
 }
 
 const tags = ['users']
@@ -54,10 +56,11 @@ function presentProfile(data: ProfileData, session: Session | null): Profile {
   }
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles }) => {
   app.post(
     '/api/users/register/',
     {
+      preHandler: async (request) => throttles.authAttempt(request.ip, undefined),
       schema: {
         tags,
         summary: 'Create an account and sign in',
@@ -75,6 +78,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.post(
     '/api/users/login/',
     {
+      preHandler: async (request) => throttles.authAttempt(request.ip, request.body.username),
       schema: {
         tags,
         summary: 'Sign in with username (or email) and password; each sign-in issues a new token',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, beforeEach, describe } from 'node:test'
+import { after, afterEach, beforeEach, describe } from 'node:test'
 import pg from 'pg'
 import { buildApp, type App } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -16,30 +16,47 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
+/**
+ * This test process's own PostgreSQL database, created on first use and dropped when the process ends: test
+ * files run in parallel processes, and Kysely's migrator looks at every schema of its database, so processes
+ * sharing one database would trip over each other's schemas coming and going.
+ */
+let processDatabase: Promise<string> | undefined
+const processDatabaseName = `overworld_test_${process.pid}_${randomBytes(3).toString('hex')}`
+
+// Registered at load, so it runs once, after every test of the file.
+after(async () => {
+  if (!processDatabase) return
+  await withPgClient(process.env.TEST_DATABASE_URL as string, (client) =>
+    client.query(`drop database if exists ${processDatabaseName} with (force)`),
+  )
+})
+
+function postgresForThisProcess(): Promise<string> {
+  processDatabase ??= (async () => {
+    const baseUrl = process.env.TEST_DATABASE_URL as string
+    const name = processDatabaseName
+    await withPgClient(baseUrl, (client) => client.query(`create database ${name}`))
+    const url = new URL(baseUrl)
+    url.pathname = `/${name}`
+    await withPgClient(url.toString(), (client) => client.query('create extension if not exists pg_trgm with schema public'))
+    return url.toString()
+  })()
+  return processDatabase
+}
+
 /** A new, empty database: an in-memory SQLite, or a PostgreSQL schema of its own that is dropped afterwards. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') return { url: 'sqlite::memory:', drop: async () => {} }
-  const baseUrl = process.env.TEST_DATABASE_URL as string
+  const databaseUrl = await postgresForThisProcess()
   const schema = `test_${randomBytes(6).toString('hex')}`
-  await withPgClient(baseUrl, async (client) => {
-    await client.query(`create schema ${schema}`)
-    await ensurePgTrgm(client)
-  })
-  const url = new URL(baseUrl)
+  await withPgClient(databaseUrl, (client) => client.query(`create schema ${schema}`))
+  const url = new URL(databaseUrl)
   // public stays on the path for the pg_trgm extension, which a database holds once, in public.
   url.searchParams.set('options', `-c search_path=${schema},public`)
   return {
     url: url.toString(),
-    drop: () => withPgClient(baseUrl, (client) => client.query(`drop schema ${schema} cascade`)).then(() => {}),
-  }
-}
-
-/** Creates pg_trgm up front: test processes migrating at once would otherwise race to create it. */
-async function ensurePgTrgm(client: pg.Client): Promise<void> {
-  try {
-    await client.query('create extension if not exists pg_trgm with schema public')
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error
+    drop: () => withPgClient(databaseUrl, (client) => client.query(`drop schema ${schema} cascade`)).then(() => {}),
   }
 }
 
@@ -53,6 +70,8 @@ async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise
   }
 }
 
+const NO_RATE_LIMITS = { authPerMinute: 0, writesPerMinute: 0 }
+
 export interface TestApp {
   app: App
   db: Db
@@ -65,7 +84,8 @@ export async function buildTestApp(kind: DatabaseKind, overrides: Partial<Config
   const database = await createTestDatabase(kind)
   const db = openDatabase(database.url)
   await migrateToLatest(db)
-  const config = { ...loadConfig({}), databaseUrl: database.url, ...overrides }
+  // Suites make more sign-ins a minute than a person would: limits are off unless a test turns them on.
+  const config = { ...loadConfig({}), databaseUrl: database.url, rateLimits: NO_RATE_LIMITS, ...overrides }
   const app = await buildApp({ config, db })
   await app.ready()
   return {

@@ -114,7 +114,7 @@ describeEachDatabase('bad input', (current) => {
     for (const [method, url] of [
       ['GET', '/api/users/register/'],
       ['GET', '/api/users/register'],
-      ['DELETE', '/api/users/user/'],
+      ['DELETE', '/api/users/login/'],
       ['PUT', '/api/users/madeline'],
       ['DELETE', '/api/users/profile/madeline'],
     ] as const) {
@@ -122,6 +122,22 @@ describeEachDatabase('bad input', (current) => {
       assert.equal(response.status, 405, `${method} ${url}`)
       assert.deepEqual(response.body, { detail: `Method "${method}" not allowed.` }, `${method} ${url}`)
     }
+  })
+
+  test('a NUL character anywhere in a request is a 400 and creates nothing', async () => {
+    const inBody = await call(app(), 'POST', REGISTER, { body: { ...validRegistration, username: 'made\u0000line' } })
+    assert.equal(inBody.status, 400)
+    assert.deepEqual(inBody.body, { username: ['Null characters are not allowed.'] })
+
+    const inForm = await postRaw('username=a%00b&email=a%40example.com&password=violet-harbor-lantern-42', 'application/x-www-form-urlencoded')
+    assert.deepEqual(inForm.body, { username: ['Null characters are not allowed.'] })
+
+    for (const url of ['/api/users/made%00line', '/api/games/search/zel%00da']) {
+      const inPath = await call(app(), 'GET', url)
+      assert.equal(inPath.status, 400, url)
+      assert.deepEqual(inPath.body, { detail: 'Null characters are not allowed.' }, url)
+    }
+    await assertNoUserCreated()
   })
 
   test('a __proto__ or constructor.prototype key in JSON is refused with 400, never 500', async () => {
@@ -226,16 +242,22 @@ describeEachDatabase('bad input', (current) => {
       '/api/users/login/': ['post'],
       '/api/users/logout/': ['post'],
       '/api/users/logoutall/': ['post'],
-      '/api/users/user/': ['get'],
+      '/api/users/user/': ['delete', 'get'],
       '/api/users/{username}': ['get'],
       '/api/users/profile/{username}': ['get', 'patch', 'post'],
       '/api/users/follow/': ['post'],
       '/api/users/unfollow/': ['post'],
       '/healthz': ['get'],
     }
-    assert.deepEqual(Object.keys(doc.paths).sort(), Object.keys(expected).sort())
     for (const [path, methods] of Object.entries(expected)) {
-      assert.deepEqual(Object.keys(doc.paths[path]).sort(), methods, path)
+      assert.deepEqual(Object.keys(doc.paths[path] ?? {}).sort(), methods, path)
+    }
+    // Every documented operation says what it answers on success.
+    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'))
+        assert.ok(success.length > 0, `${method} ${path} documents no success response`)
+      }
     }
     const register = doc.paths['/api/users/register/'].post
     const requestSchema = register.requestBody.content['application/json'].schema

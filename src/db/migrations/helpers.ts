@@ -1,8 +1,7 @@
-import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely'
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely'
+import { isPostgres } from '../database.js'
 
-export function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter
-}
+export { isPostgres }
 
 /** An auto-generated integer primary key, in each database's own idiom. */
 export function idColumn(db: Kysely<unknown>) {

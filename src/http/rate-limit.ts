@@ -1,0 +1,120 @@
+import { Redis } from 'ioredis'
+import type { FastifyBaseLogger } from 'fastify'
+import { ApiError } from './errors.js'
+
+export interface RateLimitResult {
+  allowed: boolean
+  /** Seconds until the window resets. */
+  retryAfter: number
+}
+
+/** Counts hits per key in fixed windows; shared by every process when it lives in Redis. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>
+  close(): Promise<void>
+}
+
+/** Counters in this process's memory: right for one process, or as the fallback while Redis is away. */
+export function createMemoryLimiter(): RateLimiter {
+  const windows = new Map<string, { count: number; resetAt: number }>()
+  const sweep = setInterval(() => {
+    const now = Date.now()
+    for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key)
+  }, 60_000)
+  sweep.unref()
+  return {
+    async hit(key, limit, windowSeconds) {
+      const now = Date.now()
+      let window = windows.get(key)
+      if (!window || window.resetAt <= now) {
+        window = { count: 0, resetAt: now + windowSeconds * 1000 }
+        windows.set(key, window)
+      }
+      window.count++
+      return { allowed: window.count <= limit, retryAfter: Math.max(1, Math.ceil((window.resetAt - now) / 1000)) }
+    },
+    async close() {
+      clearInterval(sweep)
+      windows.clear()
+    },
+  }
+}
+
+// Increments the window's counter, starting its expiry on the first hit; answers the count and the time left.
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('PTTL', KEYS[1])}
+`
+
+/**
+ * Counters in Redis, so that every instance counts the same hits. While Redis cannot be reached the counting
+ * falls back to this process's memory (and says so once in the log) rather than failing requests.
+ */
+export function createRedisLimiter(url: string, keyPrefix: string, log: FastifyBaseLogger): RateLimiter {
+  const redis = new Redis(url, {
+    // Fail commands at once while disconnected instead of queueing them: the fallback answers meanwhile.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    lazyConnect: false,
+  })
+  const fallback = createMemoryLimiter()
+  let degraded = false
+  redis.on('error', () => {
+    // Reported through the fallback's warning; ioredis keeps reconnecting by itself.
+  })
+  redis.on('ready', () => {
+    if (degraded) log.warn('Redis is back: rate limits are shared again')
+    degraded = false
+  })
+  return {
+    async hit(key, limit, windowSeconds) {
+      try {
+        const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${keyPrefix}${key}`, windowSeconds * 1000)) as [number, number]
+        return { allowed: count <= limit, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) }
+      } catch (error) {
+        if (!degraded) log.warn({ err: error }, 'Redis unreachable: rate limits fall back to this process memory')
+        degraded = true
+        return fallback.hit(key, limit, windowSeconds)
+      }
+    },
+    async close() {
+      await fallback.close()
+      redis.disconnect()
+    },
+  }
+}
+
+export class ThrottledError extends ApiError {
+  constructor(readonly retryAfter: number) {
+    super(429, { detail: `Request was throttled. Expected available in ${retryAfter} seconds.` })
+  }
+}
+
+/** Refuses the request with 429 when the key has used up its hits in the window. */
+export async function enforceLimit(limiter: RateLimiter, key: string, limit: number, windowSeconds = 60): Promise<void> {
+  const { allowed, retryAfter } = await limiter.hit(key, limit, windowSeconds)
+  if (!allowed) throw new ThrottledError(retryAfter)
+}
+
+export interface Throttles {
+  /** Sign-in and sign-up attempts: per client address and, when one is named, per username. */
+  authAttempt(ip: string, username: string | undefined): Promise<void>
+  /** Changes made by a signed-in user. */
+  write(userId: number): Promise<void>
+}
+
+export function createThrottles(limiter: RateLimiter, limits: { authPerMinute: number; writesPerMinute: number }): Throttles {
+  return {
+    async authAttempt(ip, username) {
+      if (limits.authPerMinute === 0) return
+      await enforceLimit(limiter, `auth:ip:${ip}`, limits.authPerMinute)
+      if (username) await enforceLimit(limiter, `auth:user:${username.toLowerCase()}`, limits.authPerMinute)
+    },
+    async write(userId) {
+      if (limits.writesPerMinute > 0) await enforceLimit(limiter, `write:user:${userId}`, limits.writesPerMinute)
+    },
+  }
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import { timestamp } from '../db/time.js'
+import { GAME_SUMMARY_COLUMNS, resolveGameId } from '../games/repository.js'
+import type { GameSummary } from '../games/schemas.js'
+import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
+import { PREVIEW_SIZE, type ListDetail, type ListItemInput, type ListSummary } from './schemas.js'
+
+/** A list's item as stored: the game and the owner's note about it. */
+export interface ListEntry {
+  gameId: number
+  note: string | null
+}
+
+export interface ListFields {
+  title: string
+  description: string | null
+  ranked: boolean
+}
+
+const LIST_COLUMNS = [
+  'lists.id',
+  'lists.title',
+  'lists.description',
+  'lists.ranked',
+  'lists.created_at',
+  'lists.updated_at',
+] as const
+
+/**
+ * The games of a list's items, in order. Games we have are found in two queries whatever the list's size; only
+ * games the catalog lacks go through resolveGameId, one by one, which adds them (or answers 404). Run it in a
+ * transaction, so that games added for a list that is then refused go away with it.
+ */
+export async function resolveListEntries(db: Db, items: ListItemInput[]): Promise<ListEntry[]> {
+  requireGameReferences(items)
+  const existingIds = await findExistingGameIds(db, items)
+  const idsByIgdb = await findGameIdsByIgdb(db, items)
+  const entries: ListEntry[] = []
+  for (const item of items) {
+    const known = item.game !== undefined ? (existingIds.has(item.game) ? item.game : undefined) : idsByIgdb.get(item.igdb as string)
+    entries.push({ gameId: known ?? (await resolveGameId(db, item)), note: item.note || null })
+  }
+  rejectDuplicateGames(entries)
+  return entries
+}
+
+function requireGameReferences(items: ListItemInput[]): void {
+  const errors: FieldErrors = {}
+  items.forEach((item, index) => {
+    if (item.game === undefined && item.igdb === undefined) {
+      addFieldError(errors, `games.${index}.game`, 'Either "game" or "igdb" is required.')
+    }
+  })
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+/** The table allows a game once a list; say which items repeat one rather than fail on the constraint. */
+function rejectDuplicateGames(entries: ListEntry[]): void {
+  const seen = new Set<number>()
+  const errors: FieldErrors = {}
+  entries.forEach(({ gameId }, index) => {
+    if (seen.has(gameId)) addFieldError(errors, `games.${index}`, 'This game is already in the list.')
+    seen.add(gameId)
+  })
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+async function findExistingGameIds(db: Db, items: ListItemInput[]): Promise<Set<number>> {
+  const ids = [...new Set(items.flatMap((item) => (item.game === undefined ? [] : [item.game])))]
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('games').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((row) => row.id))
+}
+
+async function findGameIdsByIgdb(db: Db, items: ListItemInput[]): Promise<Map<string, number>> {
+  const igdbIds = [...new Set(items.flatMap((item) => (item.game === undefined && item.igdb !== undefined ? [item.igdb] : [])))]
+  if (igdbIds.length === 0) return new Map()
+  const rows = await db.selectFrom('games').select(['id', 'igdb']).where('igdb', 'in', igdbIds).execute()
+  return new Map(rows.map((row) => [row.igdb as string, row.id]))
+}
+
+export async function insertList(db: Db, userId: number, fields: ListFields): Promise<number> {
+  const now = timestamp()
+  const { id } = await db
+    .insertInto('lists')
+    .values({ user_id: userId, ...fields, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return id
+}
+
+/** Makes these the list's items, positions 1, 2, 3… in this order. Run it in a transaction. */
+export async function replaceListEntries(db: Db, listId: number, entries: ListEntry[]): Promise<void> {
+  await db.deleteFrom('list_items').where('list_id', '=', listId).execute()
+  if (entries.length === 0) return
+  await db
+    .insertInto('list_items')
+    .values(entries.map(({ gameId, note }, index) => ({ list_id: listId, position: index + 1, game_id: gameId, note })))
+    .execute()
+}
+
+/**
+ * Marks a list as updated and returns its owner's id (undefined: no such list). Being a write, it locks the list's
+ * row until the transaction ends, so two edits of one list take turns rather than interleave their rewrites of
+ * the items (PostgreSQL; SQLite runs one transaction at a time anyway). A plain `for update` is not SQLite.
+ */
+export async function touchList(db: Db, listId: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable('lists')
+    .set({ updated_at: timestamp() })
+    .where('id', '=', listId)
+    .returning('user_id')
+    .executeTakeFirst()
+  return row?.user_id
+}
+
+export async function updateListFields(db: Db, listId: number, changes: Partial<ListFields>): Promise<void> {
+  if (Object.keys(changes).length === 0) return
+  await db.updateTable('lists').set(changes).where('id', '=', listId).execute()
+}
+
+export async function findListOwnerId(db: Db, listId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('lists').select('user_id').where('id', '=', listId).executeTakeFirst()
+  return row?.user_id
+}
+
+/** Deletes a list; its items and its activity go with it (foreign keys cascade). */
+export async function deleteList(db: Db, listId: number): Promise<void> {
+  await db.deleteFrom('lists').where('id', '=', listId).execute()
+}
+
+/** A list with its owner and all its games, in two queries. */
+export async function findList(db: Db, listId: number): Promise<ListDetail | undefined> {
+  const list = await db
+    .selectFrom('lists')
+    .innerJoin('users', 'users.id', 'lists.user_id')
+    .select([...LIST_COLUMNS, 'users.id as user_id', 'users.username', 'users.gravatar'])
+    .where('lists.id', '=', listId)
+    .executeTakeFirst()
+  if (!list) return undefined
+  const items = await db
+    .selectFrom('list_items')
+    .innerJoin('games', 'games.id', 'list_items.game_id')
+    .select(['list_items.note', ...GAME_SUMMARY_COLUMNS])
+    .where('list_items.list_id', '=', listId)
+    .orderBy('list_items.position')
+    .execute()
+  const { user_id, username, gravatar, ranked, ...fields } = list
+  return {
+    ...fields,
+    ranked: !!ranked,
+    user: { id: user_id, username, gravatar },
+    // Numbered as read: a game deleted from the catalog leaves a gap in the stored positions.
+    games: items.map(({ note, ...game }, index) => ({ position: index + 1, note, game })),
+    game_count: items.length,
+  }
+}
+
+/** Up to `count` of a person's lists, newest first, from before the list `beforeId` (a page's cursor). */
+export async function findUserLists(db: Db, userId: number, beforeId: number | undefined, count: number) {
+  let query = db.selectFrom('lists').select(LIST_COLUMNS).where('user_id', '=', userId).orderBy('id', 'desc').limit(count)
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId)
+  return query.execute()
+}
+
+/** Lists as a page shows them: with their number of games and the first few, in one query for all. */
+export async function summarizeLists(db: Db, lists: Awaited<ReturnType<typeof findUserLists>>): Promise<ListSummary[]> {
+  const previews = await findPreviews(db, lists.map((list) => list.id))
+  return lists.map(({ ranked, ...list }) => ({
+    ...list,
+    ranked: !!ranked,
+    game_count: previews.get(list.id)?.count ?? 0,
+    preview: previews.get(list.id)?.games ?? [],
+  }))
+}
+
+async function findPreviews(db: Db, listIds: number[]): Promise<Map<number, { count: number; games: GameSummary[] }>> {
+  const previews = new Map<number, { count: number; games: GameSummary[] }>()
+  if (listIds.length === 0) return previews
+  const numbered = db
+    .selectFrom('list_items')
+    .select([
+      'list_id',
+      'game_id',
+      sql<number>`count(*) over (partition by list_id)`.as('game_count'),
+      sql<number>`row_number() over (partition by list_id order by position)`.as('item_number'),
+    ])
+    .where('list_id', 'in', listIds)
+  const rows = await db
+    .selectFrom(numbered.as('items'))
+    .innerJoin('games', 'games.id', 'items.game_id')
+    .select(['items.list_id', 'items.game_count', ...GAME_SUMMARY_COLUMNS])
+    .where('items.item_number', '<=', PREVIEW_SIZE)
+    .orderBy('items.list_id')
+    .orderBy('items.item_number')
+    .execute()
+  for (const { list_id, game_count, ...game } of rows) {
+    const preview = previews.get(list_id) ?? { count: Number(game_count), games: [] }
+    preview.games.push(game)
+    previews.set(list_id, preview)
+  }
+  return previews
+}

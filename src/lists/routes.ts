@@ -1,0 +1,179 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { recordActivity } from '../activity/record.js'
+import type { AuthHooks } from '../auth/authenticate.js'
+import { sessionOf } from '../auth/authenticate.js'
+import type { Db } from '../db/database.js'
+import { Page, pageOf } from '../http/cursor.js'
+import { forbidden, notFound } from '../http/errors.js'
+import { errorResponses } from '../http/schemas.js'
+import { findUserIdByUsername } from '../users/repository.js'
+import { beforeIdOf, listIdOf } from './input.js'
+import {
+  deleteList,
+  findList,
+  findListOwnerId,
+  findUserLists,
+  insertList,
+  replaceListEntries,
+  resolveListEntries,
+  summarizeLists,
+  touchList,
+  updateListFields,
+  type ListFields,
+} from './repository.js'
+import {
+  CreateListBody,
+  ListDetail,
+  ListParams,
+  ListSummary,
+  UpdateListBody,
+  UserListsParams,
+  UserListsQuery,
+} from './schemas.js'
+
+export interface ListsRoutesOptions {
+  db: Db
+  auth: AuthHooks
+}
+
+const tags = ['lists']
+const security = [{ token: [] }]
+/** A list of 1,000 games with notes outgrows the usual 64 KiB body limit. */
+const LIST_BODY_LIMIT = 1024 * 1024
+const NoContent = Type.Null({ description: 'No content.' })
+
+async function findListOrThrow(db: Db, listId: number): Promise<ListDetail> {
+  const list = await findList(db, listId)
+  if (!list) throw notFound()
+  return list
+}
+
+/** Only the owner may change a list: 404 when there is none, 403 when it is someone else's. */
+function requireOwner(ownerId: number | undefined, userId: number): void {
+  if (ownerId === undefined) throw notFound()
+  if (ownerId !== userId) throw forbidden()
+}
+
+/** The list fields an edit sets; an empty description clears it. */
+function fieldChanges(body: UpdateListBody): Partial<ListFields> {
+  const changes: Partial<ListFields> = {}
+  if (body.title !== undefined) changes.title = body.title.trim()
+  if (body.description !== undefined) changes.description = body.description || null
+  if (body.ranked !== undefined) changes.ranked = body.ranked
+  return changes
+}
+
+export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async (app, { db, auth }) => {
+
+  app.post(
+    '/api/lists/',
+    {
+      onRequest: auth.requireUser,
+      bodyLimit: LIST_BODY_LIMIT,
+      schema: {
+        tags,
+        security,
+        summary: 'Make a list of games, optionally ranked, with a note on each',
+        body: CreateListBody,
+        response: { 201: ListDetail, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const user = sessionOf(request).user
+      const { title, description, ranked, games } = request.body
+      const list = await db.transaction().execute(async (trx) => {
+        const entries = await resolveListEntries(trx, games)
+        const listId = await insertList(trx, user.id, { title: title.trim(), description: description || null, ranked })
+        await replaceListEntries(trx, listId, entries)
+        await recordActivity(trx, { user_id: user.id, type: 'list', list_id: listId })
+        return findListOrThrow(trx, listId)
+      })
+      return reply.code(201).send(list)
+    },
+  )
+
+  app.get(
+    '/api/lists/:id',
+    {
+      onRequest: auth.optionalUser,
+      schema: {
+        tags,
+        summary: 'A list with all its games, in order',
+        params: ListParams,
+        response: { 200: ListDetail, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => findListOrThrow(db, listIdOf(request.params.id)),
+  )
+
+  app.patch(
+    '/api/lists/:id',
+    {
+      onRequest: auth.requireUser,
+      bodyLimit: LIST_BODY_LIMIT,
+      schema: {
+        tags,
+        security,
+        summary: 'Edit your list; "games" replaces all its games, in the order given',
+        params: ListParams,
+        body: UpdateListBody,
+        response: { 200: ListDetail, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = sessionOf(request).user
+      const listId = listIdOf(request.params.id)
+      return db.transaction().execute(async (trx) => {
+        requireOwner(await touchList(trx, listId), user.id)
+        if (request.body.games !== undefined) {
+          await replaceListEntries(trx, listId, await resolveListEntries(trx, request.body.games))
+        }
+        await updateListFields(trx, listId, fieldChanges(request.body))
+        return findListOrThrow(trx, listId)
+      })
+    },
+  )
+
+  app.delete(
+    '/api/lists/:id',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Delete your list',
+        params: ListParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const listId = listIdOf(request.params.id)
+      requireOwner(await findListOwnerId(db, listId), sessionOf(request).user.id)
+      await deleteList(db, listId)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/users/:username/lists',
+    {
+      onRequest: auth.optionalUser,
+      schema: {
+        tags,
+        summary: "A user's lists, newest first, each with its number of games and its first few",
+        params: UserListsParams,
+        querystring: UserListsQuery,
+        response: { 200: Page(ListSummary), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { cursor, limit } = request.query
+      const beforeId = beforeIdOf(cursor)
+      const userId = await findUserIdByUsername(db, request.params.username)
+      if (userId === undefined) throw notFound()
+      const page = pageOf(await findUserLists(db, userId, beforeId, limit + 1), limit, (list) => [list.id])
+      return { ...page, results: await summarizeLists(db, page.results) }
+    },
+  )
+}

@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { beforeEach, it } from 'node:test'
+import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
+import { insertGame, searchNameOf } from '../../src/games/repository.js'
+import { describeEachDatabase } from '../helpers/app.js'
+import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+
+/** An entry of the shipped catalog, as resources/games.json writes it. */
+interface CatalogEntry {
+  name: string
+  slug: string
+  year: number | null
+  platforms: string[]
+  genres: string[]
+  developers: string[]
+}
+
+const CATALOG = JSON.parse(
+  fs.readFileSync(new URL('../../resources/games.json', import.meta.url), 'utf8'),
+) as CatalogEntry[]
+
+const SEARCH_HIT_KEYS = ['id', 'igdb', 'name', 'slug', 'cover_url', 'release_year']
+
+/** The catalog's names that match a pattern, in catalog order. */
+const catalogNames = (pattern: RegExp) => CATALOG.filter((entry) => pattern.test(entry.name)).map((entry) => entry.name)
+
+describeEachDatabase('loadCatalogIfEmpty', (current) => {
+  const gameRows = () =>
+    current()
+      .db.selectFrom('games')
+      .select(['igdb', 'name', 'slug', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url'])
+      .orderBy('id')
+      .execute()
+
+  it('loads every entry of resources/games.json once, with its facts, and a second call adds nothing', async () => {
+    assert.ok(CATALOG.length >= 300, `the catalog ships ${CATALOG.length} games`)
+    const expected = CATALOG.map((entry) => ({
+      igdb: null,
+      name: entry.name,
+      slug: entry.slug,
+      summary: null,
+      first_release_date: null,
+      release_year: entry.year,
+      platforms: entry.platforms,
+      genres: entry.genres,
+      developers: entry.developers,
+      cover_url: null,
+    }))
+    const decoded = async () =>
+      (await gameRows()).map((row) => ({
+        ...row,
+        platforms: JSON.parse(row.platforms) as string[],
+        genres: JSON.parse(row.genres) as string[],
+        developers: JSON.parse(row.developers) as string[],
+      }))
+
+    assert.equal(await loadCatalogIfEmpty(current().db), CATALOG.length)
+    assert.deepEqual(await decoded(), expected)
+
+    assert.equal(await loadCatalogIfEmpty(current().db), 0)
+    assert.deepEqual(await decoded(), expected)
+  })
+
+  it('adds nothing to a games table that already holds a game', async () => {
+    await insertGame(current().db, { igdb: '3030-68907', name: 'Some Imported Game' })
+
+    assert.equal(await loadCatalogIfEmpty(current().db), 0)
+
+    assert.deepEqual(
+      (await gameRows()).map((row) => [row.igdb, row.name, row.slug]),
+      [['3030-68907', 'Some Imported Game', 'some-imported-game']],
+    )
+  })
+
+  it('makes the loaded games searchable right away', async () => {
+    await loadCatalogIfEmpty(current().db)
+
+    const response = await call(current().app, 'GET', '/api/games/search/hades')
+
+    assert.equal(response.status, 200)
+    assert.deepEqual(
+      response.body.map((hit: { name: string }) => hit.name),
+      ['Hades'],
+    )
+  })
+})
+
+describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (current) => {
+  beforeEach(async () => {
+    assert.equal(await loadCatalogIfEmpty(current().db), CATALOG.length)
+  })
+
+  const search = (name: string, query = '') =>
+    call(current().app, 'GET', `/api/games/search/${encodeURIComponent(name)}${query}`)
+
+  /** The names found for a query; asserts a 200. */
+  const namesFor = async (name: string, query = '') => {
+    const response = await search(name, query)
+    assert.equal(response.status, 200, `searching "${name}${query}": ${response.text}`)
+    return (response.body as { name: string }[]).map((hit) => hit.name)
+  }
+
+  const gameIdOf = async (slug: string) => {
+    const row = await current().db.selectFrom('games').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  /** Registers `players` new users who each mark the game played, so that it becomes that popular. */
+  let playerCount = 0
+  const makePopular = async (slug: string, players: number) => {
+    const game = await gameIdOf(slug)
+    const users: RegisteredUser[] = []
+    for (let i = 0; i < players; i++) {
+      const user = await registerUser(current().app, `player${++playerCount}`)
+      const response = await call(current().app, 'POST', '/api/actions/log/', { token: user.token, body: { game, value: true } })
+      assert.equal(response.status, 200, response.text)
+      users.push(user)
+    }
+    return { game, users }
+  }
+
+  it('answers hits shaped {id, igdb, name, slug, cover_url, release_year}', async () => {
+    const response = await search('Celeste')
+
+    assert.equal(response.status, 200)
+    assert.deepEqual(response.body, [
+      { id: await gameIdOf('celeste'), igdb: null, name: 'Celeste', slug: 'celeste', cover_url: null, release_year: 2018 },
+    ])
+    for (const hit of (await search('mario')).body) assert.deepEqual(Object.keys(hit).sort(), [...SEARCH_HIT_KEYS].sort())
+  })
+
+  it('finds an exact name, in any letter case', async () => {
+    assert.deepEqual(await namesFor('celeste'), ['Celeste'])
+    assert.deepEqual(await namesFor('CELESTE'), ['Celeste'])
+    assert.deepEqual((await namesFor('Dark Souls'))[0], 'Dark Souls')
+  })
+
+  it('puts the exact name before longer names that start with it', async () => {
+    assert.deepEqual((await namesFor('Final Fantasy VII')).slice(0, 3), [
+      'Final Fantasy VII',
+      'Final Fantasy VII Rebirth',
+      'Final Fantasy VII Remake',
+    ])
+  })
+
+  it('finds a name from an unfinished word (prefix)', async () => {
+    assert.deepEqual(await namesFor('celest'), ['Celeste'])
+    assert.deepEqual(await namesFor('stardew val'), ['Stardew Valley'])
+  })
+
+  it('forgives a typo: "zelad" finds the Zelda games, a Legend of Zelda first', async () => {
+    const names = await namesFor('zelad', '?limit=50')
+
+    assert.equal(names[0], 'The Legend of Zelda')
+    assert.deepEqual([...names].sort(), catalogNames(/Zelda/).sort())
+  })
+
+  it('forgives a typo: "dark sous" finds Dark Souls first', async () => {
+    const names = await namesFor('dark sous')
+
+    assert.deepEqual(names.slice(0, 2), ['Dark Souls', 'Dark Souls III'])
+    // Only names sharing much of the query come back, not every name with an "s" in it.
+    for (const name of names) assert.match(name, /dark|soul/i)
+  })
+
+  it('ignores accents: "pokemon" finds every "Pokémon …" game, and so does "Pokémon"', async () => {
+    const pokemon = catalogNames(/^Pokémon /)
+    assert.ok(pokemon.length >= 5)
+
+    const plain = await namesFor('pokemon', '?limit=50')
+    assert.deepEqual([...plain].sort(), [...pokemon].sort())
+    assert.deepEqual(await namesFor('Pokémon', '?limit=50'), plain)
+    // The exact name, then the one it starts.
+    assert.deepEqual((await namesFor('POKEMON GO')).slice(0, 2), ['Pokémon Go', 'Pokémon Gold and Silver'])
+  })
+
+  it('finds a name from a word inside it: "wild hunt" finds The Witcher 3: Wild Hunt first', async () => {
+    const names = await namesFor('wild hunt')
+
+    assert.equal(names[0], 'The Witcher 3: Wild Hunt')
+  })
+
+  it('answers exactly these hits, in this order (the same on SQLite and PostgreSQL)', async () => {
+    const expected: Record<string, string[]> = {
+      'wild hunt': ['The Witcher 3: Wild Hunt', 'Monster Hunter: World', 'Duck Hunt', 'The Legend of Zelda: Breath of the Wild'],
+      'dark sous': ['Dark Souls', 'Dark Souls III', 'Amnesia: The Dark Descent', 'Perfect Dark', 'Thief: The Dark Project'],
+      'grand theft': [
+        'Grand Theft Auto',
+        'Grand Theft Auto III',
+        'Grand Theft Auto IV',
+        'Grand Theft Auto V',
+        'Grand Theft Auto: San Andreas',
+        'Grand Theft Auto: Vice City',
+      ],
+      'resident evil': ['Resident Evil', 'Resident Evil 2', 'Resident Evil 4', 'Resident Evil 7: Biohazard', 'Resident Evil Village'],
+      'metroid prime': ['Metroid Prime', 'Metroid', 'Metroid Dread', 'Metroid Fusion', 'Metroid: Zero Mission', 'Super Metroid'],
+    }
+    for (const [query, names] of Object.entries(expected)) assert.deepEqual(await namesFor(query, '?limit=50'), names, query)
+  })
+
+  it('ignores punctuation in names and queries', async () => {
+    assert.deepEqual((await namesFor('witcher 3 wild hunt'))[0], 'The Witcher 3: Wild Hunt')
+    assert.deepEqual((await namesFor('mario kart double dash'))[0], 'Mario Kart: Double Dash!!')
+  })
+
+  it('ranks by match tier: names starting with the query, then names with a word starting with it', async () => {
+    const names = await namesFor('mario kart')
+
+    const startsWith = catalogNames(/^Mario Kart/)
+    assert.deepEqual([...names.slice(0, startsWith.length)].sort(), [...startsWith].sort())
+    assert.equal(names[startsWith.length], 'Super Mario Kart')
+  })
+
+  it('answers 10 hits by default and honours ?limit', async () => {
+    const tenByDefault = await namesFor('super')
+    assert.equal(tenByDefault.length, 10)
+
+    assert.deepEqual(await namesFor('super', '?limit=3'), tenByDefault.slice(0, 3))
+    assert.deepEqual(await namesFor('super', '?limit=1'), tenByDefault.slice(0, 1))
+
+    const fifty = await namesFor('super', '?limit=50')
+    assert.deepEqual(fifty.slice(0, 10), tenByDefault)
+    assert.ok(fifty.length > 10 && fifty.length <= 50)
+    // Every game named "Super …" is there, first.
+    const superNames = catalogNames(/^Super /)
+    assert.deepEqual([...fifty.slice(0, superNames.length)].sort(), [...superNames].sort())
+  })
+
+  it('answers at most 50 hits for a query matching more', async () => {
+    assert.equal((await namesFor('the', '?limit=50')).length, 50)
+  })
+
+  for (const [query, body] of [
+    ['?limit=0', { limit: ['Ensure this value is greater than or equal to 1.'] }],
+    ['?limit=51', { limit: ['Ensure this value is less than or equal to 50.'] }],
+    ['?limit=ten', { limit: ['A valid integer is required.'] }],
+    ['?limit=2.5', { limit: ['A valid integer is required.'] }],
+    ['?sort=name', { sort: ['Unexpected field: not accepted here.'] }],
+  ] as const) {
+    it(`refuses ${query} with 400`, async () => {
+      const response = await search('mario', query)
+
+      assert.equal(response.status, 400)
+      assert.deepEqual(response.body, body)
+    })
+  }
+
+  it('answers [] for a query that matches nothing', async () => {
+    assert.deepEqual(await namesFor('qqqqxxxx'), [])
+    assert.deepEqual(await namesFor('!!!'), [])
+  })
+
+  it('breaks ties within a match tier by popularity (players), then by name', async () => {
+    // "mass effec" starts all three names: one tier, so name order until people play them.
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
+
+    await makePopular('mass-effect-3', 2)
+    await makePopular('mass-effect-2', 1)
+
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])
+  })
+
+  it('puts a popular game first among names starting with the query', async () => {
+    const before = await namesFor('super mario')
+    assert.notEqual(before[0], 'Super Mario Odyssey')
+
+    await makePopular('super-mario-odyssey', 3)
+
+    const after = await namesFor('super mario')
+    assert.equal(after[0], 'Super Mario Odyssey')
+    assert.deepEqual(after.slice(1), before.filter((name) => name !== 'Super Mario Odyssey').slice(0, 9))
+  })
+
+  it('counts every status (played, liked, backlog, wishlist) towards popularity', async () => {
+    const game = await gameIdOf('mass-effect-2')
+    for (const [i, action] of ['like', 'backlog', 'wishlist'].entries()) {
+      const user = await registerUser(current().app, `fan${i}`)
+      const response = await call(current().app, 'POST', `/api/actions/${action}/`, { token: user.token, body: { game, value: true } })
+      assert.equal(response.status, 200)
+    }
+    await makePopular('mass-effect-3', 2)
+
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 2', 'Mass Effect 3', 'Mass Effect'])
+  })
+
+  it('never lets popularity lift a weaker match above a better one', async () => {
+    await makePopular('super-mario-kart', 3)
+
+    const names = await namesFor('mario kart')
+
+    // "Super Mario Kart" only has a word starting with the query: it stays after every "Mario Kart …".
+    assert.equal(names.indexOf('Super Mario Kart'), catalogNames(/^Mario Kart/).length)
+  })
+
+  it('forgets popularity that was taken back', async () => {
+    const { game, users } = await makePopular('mass-effect-3', 1)
+    assert.equal((await namesFor('mass effec', '?limit=3'))[0], 'Mass Effect 3')
+
+    const undo = await call(current().app, 'POST', '/api/actions/log/', { token: users[0]!.token, body: { game, value: false } })
+    assert.equal(undo.status, 200)
+
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
+  })
+
+  // A one-letter query matches far more names than the 100 candidates the database hands over for ranking
+  // (175 names have a word starting with "s"): ranking must still see the best matches and the most popular.
+  it('ranks a popular game first for a one-letter query', async () => {
+    await makePopular('stardew-valley', 3)
+
+    assert.equal((await namesFor('s', '?limit=5'))[0], 'Stardew Valley')
+  })
+
+  for (const letter of ['s', 't', 'm']) {
+    it(`answers "${letter}" with names starting with it before names that only have a word starting with it`, async () => {
+      const startingWith = CATALOG.map((entry) => entry.name).filter((name) => searchNameOf(name).startsWith(letter))
+      assert.ok(startingWith.length > 50, `${startingWith.length} names start with "${letter}"`)
+
+      const names = await namesFor(letter, '?limit=50')
+
+      assert.equal(names.length, 50)
+      assert.deepEqual(
+        names.filter((name) => !startingWith.includes(name)),
+        [],
+        `${startingWith.length} names start with "${letter}", yet these others were answered`,
+      )
+    })
+  }
+})
