@@ -123,20 +123,12 @@ async function startServer(databaseUrl: string): Promise<{ port: number; child: 
 /** A server that answers every request with fixed bytes and does nothing else: the ceiling for a scenario. */
 async function startLimitServer(responses: { status: number; contentType: string; body: string }[]) {
   const port = await freePort()
-  const script = `
-    const http = require('node:http')
-    const responses = ${JSON.stringify(responses)}.map((r) => ({ ...r, body: Buffer.from(r.body) }))
-    let n = 0
-    http.createServer((req, res) => {
-      req.resume()
-      req.on('end', () => {
-        const r = responses[n++ % responses.length]
-        res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': r.body.length })
-        res.end(r.body)
-      })
-    }).listen(${port}, '127.0.0.1')`
-  const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' })
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  const file = path.join(os.tmpdir(), `overworld-limit-${process.pid}.json`)
+  fs.writeFileSync(file, JSON.stringify(responses))
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench/limit-server.mjs'), file, String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  await new Promise((resolve) => child.once('message', resolve))
   return { port, child }
 }
 

@@ -40,7 +40,8 @@ export const BENCH_PASSWORD = 'bench-password-not-common-42'
 export const POPULAR_USER = 'user1'
 /** Follows the popular user and 150 others: the feed reader. */
 export const VIEWER_ID = 2
-export const ORDINARY_USER = 'user500'
+/** About 50 followers, a few games: a typical account. */
+export const ORDINARY_USER = 'user5000'
 
 export interface Seeded {
   viewerToken: string
@@ -109,9 +110,11 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
     for (let follower = 2; follower <= scale.popularFollowers + 1; follower++) addEdge(follower, 1)
     for (let followee = 3; followee <= 152; followee++) addEdge(VIEWER_ID, followee)
     while (edges.size < scale.followEdges) {
-      // Power law: a few accounts are followed by many, most by few.
-      const followee = 1 + Math.floor(scale.users * next() ** 3)
-      addEdge(1 + Math.floor(next() * scale.users), followee)
+      // Power law: a few accounts are followed by many, most by few. The popular user and the viewer keep the
+      // exact follows given above.
+      const followee = 3 + Math.floor((scale.users - 2) * next() ** 3)
+      const follower = 3 + Math.floor((scale.users - 2) * next())
+      addEdge(follower, followee)
     }
     const follows = [...edges].map((key, i) => ({
       follower_id: Math.floor(key / (scale.users + 1)),

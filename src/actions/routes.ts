@@ -6,7 +6,7 @@ import type { GameStatus } from '../db/tables.js'
 import { resolveGameId } from '../games/repository.js'
 import { ViewerState } from '../games/schemas.js'
 import { findViewerState } from '../games/repository.js'
-import { errorResponses } from '../http/schemas.js'
+import { errorResponses, tokenSecurity } from '../http/schemas.js'
 import { findFavorites } from '../users/repository.js'
 import { addFavorite, findRating, removeFavorite, setGameStatus, setRating } from './repository.js'
 import {
@@ -25,7 +25,7 @@ export interface ActionsRoutesOptions {
 }
 
 const tags = ['actions']
-const security = [{ token: [] }]
+const security = tokenSecurity
 
 /** The original Overworld's action names and the lists they change. */
 const STATUS_ACTIONS: Record<string, GameStatus> = { log: 'played', like: 'liked', backlog: 'backlog', wishlist: 'wishlist' }

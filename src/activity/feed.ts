@@ -3,13 +3,22 @@ import type { ActivityType } from '../db/tables.js'
 import { pageOf } from '../http/cursor.js'
 
 /**
- * A page of what the people someone follows did, newest first, in one query: the activity rows of followed
- * users, joined with whatever each row is about. The cursor is the id of the last row shown.
+ * A page of what the people someone follows did, newest first, in one query: the page's activity ids are picked
+ * from the indexes alone, and only those rows are joined with whatever each is about. The cursor is the id of
+ * the last row shown.
  */
 export async function findFeedPage(db: Db, viewerId: number, before: number | undefined, limit: number) {
-  let query = db
-    .selectFrom('activities as a')
-    .innerJoin('follows as f', (join) => join.onRef('f.followee_id', '=', 'a.user_id').on('f.follower_id', '=', viewerId))
+  let pageIds = db
+    .selectFrom('activities')
+    .innerJoin('follows', 'follows.followee_id', 'activities.user_id')
+    .select('activities.id')
+    .where('follows.follower_id', '=', viewerId)
+    .orderBy('activities.id', 'desc')
+    .limit(limit + 1)
+  if (before !== undefined) pageIds = pageIds.where('activities.id', '<', before)
+  const rows = await db
+    .selectFrom(pageIds.as('page'))
+    .innerJoin('activities as a', 'a.id', 'page.id')
     .innerJoin('users as u', 'u.id', 'a.user_id')
     .leftJoin('games as g', 'g.id', 'a.game_id')
     .leftJoin('journal_entries as e', 'e.id', 'a.entry_id')
@@ -40,9 +49,7 @@ export async function findFeedPage(db: Db, viewerId: number, before: number | un
       't.username as target_username',
     ])
     .orderBy('a.id', 'desc')
-    .limit(limit + 1)
-  if (before !== undefined) query = query.where('a.id', '<', before)
-  const rows = await query.execute()
+    .execute()
   const page = pageOf(rows, limit, (last) => [last.id])
   return { results: page.results.map(feedItemOf), next: page.next }
 }

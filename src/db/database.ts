@@ -91,8 +91,12 @@ function openPostgres(url: string, poolSize: number): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Fail fast while the database is away, so requests get a 503 instead of hanging.
+    // Fail fast while the database is away, or silent behind a broken network, so requests get a 503 instead
+    // of hanging: bounded connect and query times, and TCP keepalive to notice dead connections.
     connectionTimeoutMillis: 3000,
+    query_timeout: 10_000,
+    statement_timeout: 10_000,
+    keepAlive: true,
     types: {
       // Timestamps travel as ISO-8601 strings, exactly as SQLite stores them, so both databases answer alike.
       // COUNT(*) is int8; our counts fit in a JS number.

@@ -72,6 +72,8 @@ export interface GamesTable {
   /** The name as search compares it: lower case, without accents or punctuation. */
   search_name: string
   release_year: number | null
+  /** How many people have the game in one of their lists; kept by database triggers. */
+  popularity: Generated<number>
 }
 
 export type GameStatus = 'played' | 'liked' | 'backlog' | 'wishlist'

@@ -76,9 +76,6 @@ function similarity(queryTrigrams: Set<string>, name: string): number {
   return shared / queryTrigrams.size
 }
 
-/** How many people have the game in any of their lists. */
-const popularity = sql<number>`(select count(*) from game_statuses where game_statuses.game_id = games.id)`.as('popularity')
-
 const CANDIDATE_COLUMNS = [
   'games.id',
   'games.igdb',
@@ -87,15 +84,18 @@ const CANDIDATE_COLUMNS = [
   'games.cover_url',
   'games.release_year',
   'games.search_name',
+  'games.popularity',
 ] as const
 
 async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
-  const candidates = db.selectFrom('games').select([...CANDIDATE_COLUMNS, popularity]).limit(CANDIDATES)
+  const candidates = db.selectFrom('games').select(CANDIDATE_COLUMNS).limit(CANDIDATES)
   if (needle.length < 3) {
     // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
     return candidates
       .where((eb) => eb.or([eb('games.search_name', 'like', `${needle}%`), eb('games.search_name', 'like', `% ${needle}%`)]))
-      .orderBy('popularity', 'desc')
+      // Names starting with it rank above names with a later word starting with it: fetch those first.
+      .orderBy(sql`case when games.search_name like ${`${needle}%`} then 0 else 1 end`)
+      .orderBy('games.popularity', 'desc')
       .orderBy('games.search_name')
       .execute()
   }

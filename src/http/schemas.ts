@@ -34,3 +34,9 @@ const errorSchemas = {
 export function errorResponses<S extends keyof typeof errorSchemas>(...statuses: S[]) {
   return Object.fromEntries(statuses.map((status) => [status, errorSchemas[status]])) as Pick<typeof errorSchemas, S>
 }
+
+/** The answer of a route that answers 204. */
+export const NoContent = Type.Null({ description: 'No content.' })
+
+/** The OpenAPI security requirement of a route that needs a token. */
+export const tokenSecurity = [{ token: [] }]

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
@@ -7,7 +6,7 @@ import { GameParams } from '../games/schemas.js'
 import { findGameIdByIdOrSlug, resolveGameId } from '../games/repository.js'
 import { decodeCursor, Page, pageOf, type CursorValues } from '../http/cursor.js'
 import { forbidden, invalid, notFound } from '../http/errors.js'
-import { errorResponses } from '../http/schemas.js'
+import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { UsernameParams } from '../users/schemas.js'
 import { findUserIdByUsername } from '../users/repository.js'
 import { entryChangesOf, entryValuesOf } from './input.js'
@@ -49,10 +48,9 @@ export interface JournalRoutesOptions {
 
 const journalTags = ['journal']
 const reviewTags = ['reviews']
-const security = [{ token: [] }]
+const security = tokenSecurity
 /** A 20,000-character review can take 80 KB in UTF-8, beyond the usual 64 KiB body limit. */
 const ENTRY_BODY_LIMIT = 256 * 1024
-const NoContent = Type.Null({ description: 'No content.' })
 
 function readCursor<T extends CursorValues>(cursor: string | undefined, shape: ('string' | 'number')[]): T | undefined {
   return cursor === undefined ? undefined : decodeCursor<T>(cursor, shape)

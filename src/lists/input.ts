@@ -1,6 +1,5 @@
-import type { FastifyRequest } from 'fastify'
 import { decodeCursor } from '../http/cursor.js'
-import { addFieldError, invalid, notFound, type FieldErrors } from '../http/errors.js'
+import { notFound } from '../http/errors.js'
 import { MAX_ID } from '../http/schemas.js'
 
 /** The list a path names; anything that cannot be a list id is simply not found. */

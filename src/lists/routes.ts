@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { recordActivity } from '../activity/record.js'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
 import { Page, pageOf } from '../http/cursor.js'
 import { forbidden, notFound } from '../http/errors.js'
-import { errorResponses } from '../http/schemas.js'
+import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { findUserIdByUsername } from '../users/repository.js'
 import { beforeIdOf, listIdOf } from './input.js'
 import {
@@ -38,10 +37,9 @@ export interface ListsRoutesOptions {
 }
 
 const tags = ['lists']
-const security = [{ token: [] }]
+const security = tokenSecurity
 /** A list of 1,000 games with notes outgrows the usual 64 KiB body limit. */
 const LIST_BODY_LIMIT = 1024 * 1024
-const NoContent = Type.Null({ description: 'No content.' })
 
 async function findListOrThrow(db: Db, listId: number): Promise<ListDetail> {
   const list = await findList(db, listId)

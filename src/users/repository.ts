@@ -120,7 +120,7 @@ export interface ProfileData {
   stats: StatsCounts
 }
 
-/** A whole profile in five queries, whatever the size of its lists. */
+/** A whole profile in six small indexed queries, whatever the size of its lists. */
 export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
   const user = await db
     .selectFrom('users')
@@ -163,22 +163,13 @@ export async function findFavorites(db: Db, userId: number): Promise<GameSummary
     .execute()
 }
 
+/** Who a user follows and who follows them, each in follow order, read in order from covering indexes. */
 async function findFollowEdges(db: Db, userId: number) {
-  const rows = await db
-    .selectFrom('follows')
-    .select(['follower_id', 'followee_id'])
-    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
-    .orderBy('created_at')
-    .orderBy('follower_id')
-    .orderBy('followee_id')
-    .execute()
-  const following: number[] = []
-  const followers: number[] = []
-  for (const row of rows) {
-    if (row.follower_id === userId) following.push(row.followee_id)
-    else followers.push(row.follower_id)
-  }
-  return { following, followers }
+  const [following, followers] = await Promise.all([
+    db.selectFrom('follows').select('followee_id').where('follower_id', '=', userId).orderBy('created_at').execute(),
+    db.selectFrom('follows').select('follower_id').where('followee_id', '=', userId).orderBy('created_at').execute(),
+  ])
+  return { following: following.map((row) => row.followee_id), followers: followers.map((row) => row.follower_id) }
 }
 
 /** Follows a user (a no-op when already following), noting it in the follower's activity. Run it in a transaction. */

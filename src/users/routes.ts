@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Session } from '../auth/tokens.js'
@@ -7,7 +6,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { badRequest, forbidden, notFound } from '../http/errors.js'
-import { errorResponses } from '../http/schemas.js'
+import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
 import { accountCsv, accountJson, findAccountData } from './export.js'
 import {
@@ -40,8 +39,7 @@ export interface UsersRoutesOptions {
 }
 
 const tags = ['users']
-const security = [{ token: [] }]
-const NoContent = Type.Null({ description: 'No content.' })
+const security = tokenSecurity
 
 /** What a viewer may see of a profile: the email only if it is theirs; with a token, who they are. */
 function presentProfile(data: ProfileData, session: Session | null): Profile {

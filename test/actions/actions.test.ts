@@ -3,6 +3,7 @@ import { it } from 'node:test'
 import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+import type { GameSummary as Game } from '../../src/games/schemas.js'
 
 /** The original Overworld's action names and the profile lists they fill. */
 const STATUS_ACTIONS = [
@@ -19,13 +20,6 @@ const IGDB_NOT_FOUND = { detail: 'Game not found. Send its "name" with the "igdb
 const NEITHER = { game: ['Either "game" or "igdb" is required.'] }
 const TOO_MANY_FAVORITES = { favorites: ['Ensure this field has no more than 5 elements.'] }
 
-interface Game {
-  id: number
-  igdb: string | null
-  name: string
-  slug: string
-  cover_url: string | null
-}
 
 describeEachDatabase('a person\'s games: /api/actions/', (current) => {
   const app = () => current().app

@@ -5,14 +5,8 @@ import { timestamp } from '../../src/db/time.js'
 import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+import type { GameSummary as Game } from '../../src/games/schemas.js'
 
-interface Game {
-  id: number
-  igdb: string | null
-  name: string
-  slug: string
-  cover_url: string | null
-}
 
 const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 const FEED = '/api/feed/'

@@ -5,21 +5,7 @@ import { timestamp } from '../../src/db/time.js'
 import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
-
-const ZERO_COUNTS = {
-  played: 0,
-  completed: 0,
-  backlog: 0,
-  wishlist: 0,
-  liked: 0,
-  ratings: 0,
-  reviews: 0,
-  journal_entries: 0,
-  lists: 0,
-  followers: 0,
-  following: 0,
-  average_rating: null,
-}
+import { ZERO_COUNTS } from '../helpers/fixtures.js'
 
 describeEachDatabase('GET /api/users/:username/stats', (current) => {
   const app = () => current().app

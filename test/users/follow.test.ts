@@ -75,7 +75,7 @@ describeEachDatabase('POST /api/users/follow/ and /api/users/unfollow/', (curren
   })
 
   it('matches the username in any letter case', async () => {
-    const { alice, bob } = await registerThree()
+    const { alice } = await registerThree()
 
     assert.equal((await post('follow', alice, { username: 'BoB' })).status, 200)
     assert.deepEqual(await edgesOf('bob'), { following: [], followers: [alice.id] })
@@ -131,7 +131,7 @@ describeEachDatabase('POST /api/users/follow/ and /api/users/unfollow/', (curren
     })
 
     it(`${action}: requires a token and changes nothing without one`, async () => {
-      const { alice, bob } = await registerThree()
+      const { alice } = await registerThree()
       assert.equal((await post('follow', alice, { username: 'bob' })).status, 200)
 
       const response = await post(action, null, { username: 'bob' })

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { it } from 'node:test'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+import { ZERO_COUNTS } from '../helpers/fixtures.js'
 
 const gravatarOf = (email: string) =>
   `https://secure.gravatar.com/avatar/${createHash('md5').update(email.trim().toLowerCase()).digest('hex')}?size=120&default=retro`
@@ -22,20 +23,7 @@ const publicProfile = (user: RegisteredUser) => ({
   favorites: [],
   following: [],
   followers: [],
-  stats: {
-    played: 0,
-    completed: 0,
-    backlog: 0,
-    wishlist: 0,
-    liked: 0,
-    ratings: 0,
-    reviews: 0,
-    journal_entries: 0,
-    lists: 0,
-    followers: 0,
-    following: 0,
-    average_rating: null,
-  },
+  stats: ZERO_COUNTS,
 })
 
 /** The same profile as its owner sees it (also the answer to an update). */
