@@ -5,6 +5,14 @@ import { timestamp } from '../db/time.js'
 import { ApiError } from '../http/errors.js'
 import { MAX_FAVORITES } from './schemas.js'
 
+/**
+ * A change made as part of a journal entry is not logged on its own: the entry's activity says it all (one feed
+ * item "reviewed Celeste, 5 stars" rather than three).
+ */
+interface ActivityOption {
+  logActivity?: boolean
+}
+
 async function hasStatus(db: Db, userId: number, gameId: number, status: GameStatus): Promise<boolean> {
   const row = await db
     .selectFrom('game_statuses')
@@ -27,6 +35,7 @@ export async function setGameStatus(
   gameId: number,
   status: GameStatus,
   value: boolean | undefined,
+  { logActivity = true }: ActivityOption = {},
 ): Promise<{ value: boolean; removedFromBacklog: boolean }> {
   const wanted = value ?? !(await hasStatus(db, userId, gameId, status))
   if (wanted) {
@@ -35,7 +44,7 @@ export async function setGameStatus(
       .values({ user_id: userId, game_id: gameId, status, created_at: timestamp() })
       .onConflict((oc) => oc.columns(['user_id', 'status', 'game_id']).doNothing())
       .executeTakeFirst()
-    if (numInsertedOrUpdatedRows) await recordActivity(db, { user_id: userId, type: status, game_id: gameId })
+    if (numInsertedOrUpdatedRows && logActivity) await recordActivity(db, { user_id: userId, type: status, game_id: gameId })
   } else if (await deleteStatus(db, userId, gameId, status)) {
     await removeActivity(db, { user_id: userId, type: status, game_id: gameId })
   }
@@ -58,7 +67,13 @@ async function deleteStatus(db: Db, userId: number, gameId: number, status: Game
  * PostgreSQL that makes simultaneous ratings of one game by one person wait for each other, so the activity log
  * ends with exactly one entry, for the rating that stands. Run it in a transaction.
  */
-export async function setRating(db: Db, userId: number, gameId: number, halfStars: number | null): Promise<void> {
+export async function setRating(
+  db: Db,
+  userId: number,
+  gameId: number,
+  halfStars: number | null,
+  { logActivity = true }: ActivityOption = {},
+): Promise<void> {
   if (halfStars === null) {
     await db.deleteFrom('ratings').where('user_id', '=', userId).where('game_id', '=', gameId).execute()
     await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
@@ -71,7 +86,7 @@ export async function setRating(db: Db, userId: number, gameId: number, halfStar
     .onConflict((oc) => oc.columns(['user_id', 'game_id']).doUpdateSet({ half_stars: halfStars, updated_at: now }))
     .execute()
   await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
-  await recordActivity(db, { user_id: userId, type: 'rating', game_id: gameId, half_stars: halfStars })
+  if (logActivity) await recordActivity(db, { user_id: userId, type: 'rating', game_id: gameId, half_stars: halfStars })
 }
 
 export async function findRating(db: Db, userId: number, gameId: number): Promise<number | null> {

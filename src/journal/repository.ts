@@ -89,10 +89,11 @@ export async function applyEntryToLibrary(
   gameId: number,
   changes: Partial<Pick<EntryValues, 'half_stars' | 'liked' | 'entry_type'>>,
 ): Promise<void> {
-  if (changes.half_stars != null) await setRating(db, userId, gameId, changes.half_stars)
-  if (changes.liked === true) await setGameStatus(db, userId, gameId, 'liked', true)
+  const quietly = { logActivity: false }
+  if (changes.half_stars != null) await setRating(db, userId, gameId, changes.half_stars, quietly)
+  if (changes.liked === true) await setGameStatus(db, userId, gameId, 'liked', true, quietly)
   if (changes.entry_type !== undefined && PLAYED_TYPES.has(changes.entry_type)) {
-    await setGameStatus(db, userId, gameId, 'played', true)
+    await setGameStatus(db, userId, gameId, 'played', true, quietly)
   }
 }
 

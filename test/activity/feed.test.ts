@@ -156,6 +156,24 @@ describeEachDatabase('GET /api/feed/', (current) => {
     for (const result of results) assert.match(result.created_at, ISO_TIMESTAMP)
   }
 
+  it('shows a logged review as one item carrying its rating, not one item per effect', async () => {
+    const [alice, bob] = [await registerUser(app(), 'alice'), await registerUser(app(), 'bob')]
+    const [game] = await addGames(1)
+    await follow(bob, alice)
+
+    const logged = await call(app(), 'POST', '/api/actions/journal/', {
+      token: alice.token,
+      body: { game: game!.id, date: '2024-03-17', entry_type: 'finished', review: 'Superb.', rating: 4.5, liked: true },
+    })
+    assert.equal(logged.status, 201, logged.text)
+
+    const { results } = await feedPage(bob)
+    assert.deepEqual(
+      results.map((item) => [item.type, item.game?.id, item.rating, item.entry?.review]),
+      [['review', game!.id, 4.5, 'Superb.']],
+    )
+  })
+
   it('requires a token: 401 without one, 401 with an unknown one', async () => {
     const response = await feed(null)
     assert.equal(response.status, 401)

@@ -45,7 +45,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgre
     }
     // One after the other: the first one migrates the new database.
     a = await startServer(settings)
-    b = await startServer({ ...settings, REDIS_KEY_PREFIX: prefix + 'other:' })
+    b = await startServer(settings)
   })
   afterEach(async () => {
     await killAllServers()
