@@ -9,7 +9,7 @@ const config = loadConfig()
 
 /** Brings the database up to date once, before any process serves from it. */
 async function prepareDatabase(): Promise<void> {
-  const db = openDatabase(config.databaseUrl, { pgPoolSize: 1 })
+  const db = openDatabase(config.databaseUrl, { pgPoolSize: 1, queryTimeoutMs: 0 })
   try {
     await migrateToLatest(db)
     await loadCatalogIfEmpty(db)

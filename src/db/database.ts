@@ -18,10 +18,16 @@ export function databaseKind(url: string): DatabaseKind {
   throw new Error(`DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got "${url}"`)
 }
 
+export interface DatabaseOptions {
+  pgPoolSize?: number
+  /** How long a PostgreSQL query may take before it fails (a 503 for a request); 0: no limit, for migrations. */
+  queryTimeoutMs?: number
+}
+
 /** Opens the database named by a DATABASE_URL; the caller owns it and must `destroy()` it. */
-export function openDatabase(url: string, options: { pgPoolSize?: number } = {}): Db {
+export function openDatabase(url: string, { pgPoolSize = 10, queryTimeoutMs = 5_000 }: DatabaseOptions = {}): Db {
   return databaseKind(url) === 'postgres'
-    ? openPostgres(url, options.pgPoolSize ?? 10)
+    ? openPostgres(url, pgPoolSize, queryTimeoutMs)
     : openSqlite(url.slice('sqlite:'.length))
 }
 
@@ -87,15 +93,14 @@ function parseUtcTimestamp(value: string): string {
   return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0')}Z`
 }
 
-function openPostgres(url: string, poolSize: number): Db {
+function openPostgres(url: string, poolSize: number, queryTimeoutMs: number): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Fail fast while the database is away, or silent behind a broken network, so requests get a 503 instead
     // of hanging: bounded connect and query times, and TCP keepalive to notice dead connections.
     connectionTimeoutMillis: 3000,
-    query_timeout: 10_000,
-    statement_timeout: 10_000,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs, statement_timeout: queryTimeoutMs } : {}),
     keepAlive: true,
     types: {
       // Timestamps travel as ISO-8601 strings, exactly as SQLite stores them, so both databases answer alike.
@@ -109,8 +114,11 @@ function openPostgres(url: string, poolSize: number): Db {
   })
   // An idle client that loses its connection (database restart) must not crash the process.
   pool.on('error', () => {})
-  // Timestamps come back in UTC, the form parseUtcTimestamp reads.
   pool.on('connect', (client) => {
+    // A connection lost while checked out must fail its query (answered 503), not crash the process: pg-pool
+    // listens for errors only on idle clients.
+    client.on('error', () => {})
+    // Timestamps come back in UTC, the form parseUtcTimestamp reads.
     client.query("set time zone 'UTC'").catch(() => {})
   })
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })

@@ -82,7 +82,7 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`import-games: ${file} must hold a JSON array of IGDB games records\n`)
     return 1
   }
-  const db = openDatabase(loadConfig().databaseUrl)
+  const db = openDatabase(loadConfig().databaseUrl, { queryTimeoutMs: 0 })
   try {
     await migrateToLatest(db)
     process.stdout.write(formatSummary(await importGames(db, records, progressWriter(process.stderr))))

@@ -47,36 +47,46 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}
 `
 
+/** While Redis is away, how often one request tries it again (the others count in memory meanwhile). */
+const REDIS_PROBE_INTERVAL_MS = 5_000
+
 /**
- * Counters in Redis, so that every instance counts the same hits. While Redis cannot be reached the counting
- * falls back to this process's memory (and says so once in the log) rather than failing requests.
+ * Counters in Redis, so that every instance counts the same hits. While Redis cannot be reached, or does not
+ * answer within half a second, the counting falls back to this process's memory (and says so once in the log)
+ * rather than failing or holding up requests; Redis is tried again every few seconds.
  */
 export function createRedisLimiter(url: string, keyPrefix: string, log: FastifyBaseLogger): RateLimiter {
   const redis = new Redis(url, {
-    // Fail commands at once while disconnected instead of queueing them: the fallback answers meanwhile.
+    // Fail commands at once while disconnected, and soon when Redis is silent, instead of queueing them.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    commandTimeout: 500,
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    lazyConnect: false,
   })
   const fallback = createMemoryLimiter()
+  let degradedUntil = 0
   let degraded = false
+  const markBack = () => {
+    if (degraded) log.warn('Redis is back: rate limits are shared again')
+    degraded = false
+  }
   redis.on('error', () => {
     // Reported through the fallback's warning; ioredis keeps reconnecting by itself.
   })
-  redis.on('ready', () => {
-    if (degraded) log.warn('Redis is back: rate limits are shared again')
-    degraded = false
-  })
+  // Reconnected after an outage; a Redis that was only silent shows it is back by answering a hit.
+  redis.on('ready', markBack)
   return {
     async hit(key, limit, windowSeconds) {
+      if (degraded && Date.now() < degradedUntil) return fallback.hit(key, limit, windowSeconds)
       try {
         const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${keyPrefix}${key}`, windowSeconds * 1000)) as [number, number]
+        markBack()
         return { allowed: count <= limit, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) }
       } catch (error) {
         if (!degraded) log.warn({ err: error }, 'Redis unreachable: rate limits fall back to this process memory')
         degraded = true
+        degradedUntil = Date.now() + REDIS_PROBE_INTERVAL_MS
         return fallback.hit(key, limit, windowSeconds)
       }
     },

@@ -195,10 +195,10 @@ export interface TcpProxy {
   port: number
   /** Stops listening and destroys every connection, as if the service behind had gone. */
   cut(): Promise<void>
-  /** Listens again on the same port (after a cut), forwarding again. */
-  restore(): Promise<void>
-  /** Keeps every connection open but passes nothing more either way, as a network partition does. */
+  /** Holds every byte either way while keeping the connections open, as a network partition does. */
   freeze(): void
+  /** Ends a cut (listens again on the same port) or a freeze (delivers what was held). */
+  restore(): Promise<void>
 }
 
 const openProxies = new Set<TcpProxy>()
@@ -206,22 +206,24 @@ const openProxies = new Set<TcpProxy>()
 /** A TCP proxy on 127.0.0.1 (on a free port) forwarding every connection to `target`. */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
+  let frozen = false
   const track = (socket: net.Socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
+    if (frozen) socket.pause()
   }
-  let frozen = false
+  // Forwarding by hand, not pipe(): a paused socket then passes nothing until resumed.
+  const forward = (from: net.Socket, to: net.Socket) => {
+    from.on('data', (chunk) => to.write(chunk))
+    from.on('end', () => to.end())
+    from.on('error', () => to.destroy())
+  }
   const server = net.createServer((client) => {
-    track(client)
-    if (frozen) return void client.on('error', () => {})
     const upstream = net.connect(target.port, target.host)
+    track(client)
     track(upstream)
-    client.on('error', () => upstream.destroy())
-    upstream.on('error', () => client.destroy())
-    client.on('data', (chunk) => frozen || upstream.write(chunk))
-    upstream.on('data', (chunk) => frozen || client.write(chunk))
-    client.on('end', () => upstream.end())
-    upstream.on('end', () => client.end())
+    forward(client, upstream)
+    forward(upstream, client)
   })
   const listen = async (port: number) => {
     server.listen(port, '127.0.0.1')
@@ -236,12 +238,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const socket of sockets) socket.destroy()
       await closed
     },
+    freeze() {
+      frozen = true
+      for (const socket of sockets) socket.pause()
+    },
     async restore() {
       frozen = false
-      await listen(port)
-    },
-    freeze: () => {
-      frozen = true
+      for (const socket of sockets) socket.resume()
+      if (!server.listening) await listen(port)
     },
   }
   openProxies.add(proxy)
@@ -294,6 +298,7 @@ export async function connectRedis(): Promise<Redis> {
   const url = process.env.TEST_REDIS_URL
   if (!url) throw new Error('TEST_REDIS_URL is not set')
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null })
+  redis.on('error', () => {}) // connect() and each command report their own failure
   await redis.connect()
   assert.equal(await redis.ping(), 'PONG')
   return redis

@@ -23,8 +23,8 @@ import {
 const THROTTLED = /^Request was throttled\. Expected available in ([1-9]\d*) seconds\.$/
 
 describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgres || withoutRedis, timeout: 120_000 }, () => {
-  let database: PostgresDatabase
-  let redis: Redis
+  let database: PostgresDatabase | undefined
+  let redis: Redis | undefined
   let prefix: string
   let a: ServerProcess
   let b: ServerProcess
@@ -49,10 +49,10 @@ describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgre
   })
   afterEach(async () => {
     await killAllServers()
-    await database.drop()
-    await deleteKeys(redis, prefix)
+    await database?.drop()
+    if (redis) await deleteKeys(redis, prefix)
   })
-  after(() => redis.quit())
+  after(() => redis?.quit())
 
   let address = 0
   const fromNewAddress = () => ({ 'x-forwarded-for': `10.0.${Math.floor(++address / 250)}.${address % 250}` })
@@ -90,7 +90,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgre
         assert.deepEqual(refused.body, { non_field_errors: ['Incorrect username/password.'] })
       }
       // The counter lives in Redis, under this test's prefix, and says 4.
-      assert.equal(await redis.get(`${prefix}auth:user:theo`), '4')
+      assert.equal(await redis?.get(`${prefix}auth:user:theo`), '4')
       // The 5th and 6th attempts, one on each instance, are throttled, even with the right password.
       for (const server of order.slice(4)) {
         const throttled = await attempt(server, STRONG_PASSWORD)
