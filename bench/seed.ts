@@ -72,7 +72,7 @@ async function insertBatched<T extends object>(db: Db, rows: T[], insert: (trx: 
 
 /** Fills a fresh database at `url` to the given scale, straight through SQL (the API would take hours). */
 export async function seed(url: string, scale: Scale, log: (line: string) => void): Promise<Seeded> {
-  const db = openDatabase(url)
+  const db = openDatabase(url, { queryTimeoutMs: 0 })
   try {
     await migrateToLatest(db)
     await loadCatalogIfEmpty(db)
