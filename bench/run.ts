@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { BENCH_PASSWORD, FULL, ORDINARY_USER, POPULAR_USER, SMALL, seed, type Scale, type Seeded } from './seed.js'
+import { BENCH_PASSWORD, FULL, ordinaryUser, POPULAR_USER, SMALL, seed, type Scale, type Seeded } from './seed.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
@@ -51,7 +51,7 @@ function scenarios(seeded: Seeded, scale: Scale): Scenario[] {
   const auth = { authorization: `Token ${seeded.viewerToken}` }
   const profile = (username: string) => ({ method: 'GET' as const, path: `/api/users/${username}` })
   const feed: Scenario = { name: 'feed page', read: true, requests: [{ method: 'GET', path: '/api/feed/', headers: auth }] }
-  const ordinary: Scenario = { name: 'profile (ordinary user)', read: true, requests: [profile(ORDINARY_USER)] }
+  const ordinary: Scenario = { name: 'profile (ordinary user)', read: true, requests: [profile(ordinaryUser(scale))] }
   if (scale.name === SMALL.name) return [ordinary, feed]
   return [
     ordinary,

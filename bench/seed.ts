@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { hashPassword } from '../src/auth/passwords.js'
 import { issueToken } from '../src/auth/tokens.js'
-import { openDatabase, type Db } from '../src/db/database.js'
+import { isPostgres, openDatabase, type Db } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { gravatarUrl } from '../src/users/accounts.js'
 import { loadCatalogIfEmpty } from '../src/games/catalog.js'
@@ -40,8 +40,10 @@ export const BENCH_PASSWORD = 'bench-password-not-common-42'
 export const POPULAR_USER = 'user1'
 /** Follows the popular user and 150 others: the feed reader. */
 export const VIEWER_ID = 2
-/** About 50 followers, a few games: a typical account. */
-export const ORDINARY_USER = 'user5000'
+/** About 50 followers and a few games on the full database: a typical account (one in twenty). */
+export function ordinaryUser(scale: Scale): string {
+  return `user${scale.users / 20}`
+}
 
 export interface Seeded {
   viewerToken: string
@@ -173,8 +175,9 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
     entries.length = 0
     await insertBatched(db, activities, (trx, batch) => trx.insertInto('activities').values(batch).execute())
 
-    // Fresh statistics, so the query planners see the data as it is.
-    await sql`analyze`.execute(db)
+    // Fresh statistics and visibility maps, so the query planners see the data as it is and PostgreSQL can
+    // answer from its indexes alone, as it would after autovacuum.
+    await sql.raw(isPostgres(db) ? 'vacuum analyze' : 'analyze').execute(db)
     const { token } = await issueToken(db, VIEWER_ID, 0)
     return { viewerToken: token, gameCount: gameIds.length }
   } finally {

@@ -13,6 +13,15 @@ interface ActivityOption {
   logActivity?: boolean
 }
 
+/**
+ * On PostgreSQL, takes the game's row lock before touching its lists: the popularity triggers lock it on every
+ * insert and delete, so taking it first keeps every transaction locking in the same order (no deadlock between
+ * two entries for one game that set "liked" and "played" in turns).
+ */
+async function lockGame(db: Db, gameId: number): Promise<void> {
+  if (isPostgres(db)) await db.selectFrom('games').select('id').where('id', '=', gameId).forUpdate().execute()
+}
+
 async function hasStatus(db: Db, userId: number, gameId: number, status: GameStatus): Promise<boolean> {
   const row = await db
     .selectFrom('game_statuses')
@@ -37,6 +46,7 @@ export async function setGameStatus(
   value: boolean | undefined,
   { logActivity = true }: ActivityOption = {},
 ): Promise<{ value: boolean; removedFromBacklog: boolean }> {
+  await lockGame(db, gameId)
   const wanted = value ?? !(await hasStatus(db, userId, gameId, status))
   if (wanted) {
     const { numInsertedOrUpdatedRows } = await db
@@ -75,8 +85,12 @@ export async function setRating(
   { logActivity = true }: ActivityOption = {},
 ): Promise<void> {
   if (halfStars === null) {
-    await db.deleteFrom('ratings').where('user_id', '=', userId).where('game_id', '=', gameId).execute()
-    await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
+    const { numDeletedRows } = await db
+      .deleteFrom('ratings')
+      .where('user_id', '=', userId)
+      .where('game_id', '=', gameId)
+      .executeTakeFirst()
+    if (numDeletedRows > 0n) await removeActivity(db, { user_id: userId, type: 'rating', game_id: gameId })
     return
   }
   const now = timestamp()

@@ -118,8 +118,9 @@ function openPostgres(url: string, poolSize: number, queryTimeoutMs: number): Db
     // A connection lost while checked out must fail its query (answered 503), not crash the process: pg-pool
     // listens for errors only on idle clients.
     client.on('error', () => {})
-    // Timestamps come back in UTC, the form parseUtcTimestamp reads.
-    client.query("set time zone 'UTC'").catch(() => {})
+    // Timestamps come back in UTC, the form parseUtcTimestamp reads. Game search takes names sharing 30% of
+    // a query's trigrams as candidates (pg_trgm's default of 60% would miss typos such as "zelad").
+    client.query("set time zone 'UTC'; set pg_trgm.word_similarity_threshold = 0.3").catch(() => {})
   })
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
 }

@@ -100,8 +100,12 @@ async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
       .execute()
   }
   if (isPostgres(db)) {
-    // <<-> is pg_trgm's word-similarity distance; the GiST index hands back the nearest names first.
-    return candidates.orderBy(sql`${needle} <<-> games.search_name`).execute()
+    // <% is pg_trgm's word similarity above pg_trgm.word_similarity_threshold (set per connection, see
+    // database.ts), answered from the GIN index; a plain substring is a candidate too.
+    return candidates
+      .where((eb) => eb.or([sql<boolean>`${needle} <% games.search_name`, eb('games.search_name', 'like', `%${needle}%`)]))
+      .orderBy(sql`word_similarity(${needle}, games.search_name)`, 'desc')
+      .execute()
   }
   // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
   const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))

@@ -3,14 +3,16 @@ import { Type, type TSchema } from 'typebox'
 /** `{"detail": "..."}`: the answer to a request-level error. */
 export const Detail = Type.Object({ detail: Type.String() })
 
-/** `{"field": ["message", ...]}` (or `{"detail": ...}` for a body that could not be read at all). */
-export const ValidationErrors = Type.Object(
-  { detail: Type.Optional(Type.String()) },
-  {
-    additionalProperties: Type.Array(Type.String()),
+/**
+ * `{"field": ["message", ...]}`, or `{"detail": ...}` for a body that could not be read at all. Two shapes, not
+ * one object with an optional `detail`: a client's field may itself be called "detail".
+ */
+export const ValidationErrors = Type.Union([
+  Detail,
+  Type.Record(Type.String(), Type.Array(Type.String()), {
     description: 'Messages by field name; `non_field_errors` for errors of the whole input.',
-  },
-)
+  }),
+])
 
 /** Ids are 32-bit integers in PostgreSQL: a larger number can name no row (and must not reach the database). */
 export const MAX_ID = 2_147_483_647

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'fastify'
 import secureJson from 'secure-json-parse'
 import { addFieldError, ApiError, type FieldErrors } from './errors.js'
 import { ThrottledError } from './rate-limit.js'
@@ -48,33 +48,51 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
     if (error instanceof ApiError) {
       if (error.statusCode === 401) reply.header('www-authenticate', 'Token')
       if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfter))
-      return reply.code(error.statusCode).send(error.body)
+      return sendError(reply, error.statusCode, error.body)
     }
     if (error.validation) {
       const errors = fieldErrorsFrom(error.validation)
-      return reply.code(400).send(Object.keys(errors).length > 0 ? errors : { detail: error.message })
+      return sendError(reply, 400, Object.keys(errors).length > 0 ? errors : { detail: error.message })
+    }
+    if (isMissingReference(error)) {
+      // What the request points at was deleted by another request a moment ago (a like racing the review's
+      // deletion): it is not found, as it would have been a moment later.
+      return sendError(reply, 404, { detail: 'Not found.' })
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable')
-      return reply.code(503).send({ detail: 'Service temporarily unavailable, try again shortly.' })
+      return sendError(reply, 503, { detail: 'Service temporarily unavailable, try again shortly.' })
     }
     const status = error.statusCode ?? 500
-    if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message })
+    if (status >= 400 && status < 500) return sendError(reply, status, { detail: error.message })
     request.log.error({ err: error }, 'request failed')
-    return reply.code(500).send({ detail: 'A server error occurred.' })
+    return sendError(reply, 500, { detail: 'A server error occurred.' })
   })
+}
+
+/**
+ * Error bodies go out exactly as built, not through the route's response schema: a client's field may be named
+ * anything ("detail", " "), and a schema must not reshape or drop it.
+ */
+function sendError(reply: FastifyReply, status: number, body: object) {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body))
 }
 
 const NUL_MESSAGE = 'Null characters are not allowed.'
 
-/** Every string of a body holding a NUL, by field path. */
-function nullCharacterErrors(value: unknown, path = '', errors: FieldErrors = Object.create(null)): FieldErrors {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) addFieldError(errors, path || 'non_field_errors', NUL_MESSAGE)
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (key.includes('\u0000')) addFieldError(errors, 'non_field_errors', NUL_MESSAGE)
-      nullCharacterErrors(inner, path ? `${path}.${key}` : key, errors)
+/** Every string of a body holding a NUL, by field path. Iterative: a body may be nested thousands deep. */
+function nullCharacterErrors(body: unknown): FieldErrors {
+  const errors: FieldErrors = Object.create(null)
+  const pending: [unknown, string][] = [[body, '']]
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [value, path] = item
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) addFieldError(errors, path || 'non_field_errors', NUL_MESSAGE)
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) addFieldError(errors, 'non_field_errors', NUL_MESSAGE)
+        pending.push([inner, path ? `${path}.${key}` : key])
+      }
     }
   }
   return errors
@@ -91,6 +109,11 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
   'SQLITE_BUSY',
 ])
+
+function isMissingReference(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+}
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code

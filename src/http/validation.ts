@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv'
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
 import { addFieldError, type FieldErrors } from './errors.js'
@@ -33,16 +33,36 @@ export function markFormBody<T extends object>(body: T): T {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  if (httpPart !== 'body') return urlAjv.compile(schema as object)
+  const coercing = finiteNumbersOnly(urlAjv.compile(schema as object))
+  if (httpPart !== 'body') return coercing
   const strict = bodyAjv.compile(schema as object)
-  const coercing = urlAjv.compile(schema as object)
   const validate = (data: unknown) => {
     const validator = typeof data === 'object' && data !== null && formBodies.has(data) ? coercing : strict
     const valid = validator(data)
     validate.errors = validator.errors
     return valid
   }
-  validate.errors = null as typeof strict.errors
+  validate.errors = null as ErrorObject[] | null | undefined
+  return validate
+}
+
+/**
+ * Coercion turns the text "Infinity" or "1e400" into a number that ajv's integer and range checks let through;
+ * no field of ours takes one, so a value that coerced to a non-finite number is refused like any wrong type.
+ */
+function finiteNumbersOnly(validator: ValidateFunction) {
+  const validate = (data: unknown) => {
+    const valid = validator(data)
+    validate.errors = validator.errors
+    if (!valid || typeof data !== 'object' || data === null) return valid
+    const infinite = Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value))
+    if (!infinite) return valid
+    validate.errors = [
+      { keyword: 'type', instancePath: `/${infinite[0]}`, schemaPath: '', params: { type: 'number' }, data: infinite[1] },
+    ]
+    return false
+  }
+  validate.errors = null as ErrorObject[] | null | undefined
   return validate
 }
 

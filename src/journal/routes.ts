@@ -83,7 +83,6 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const values = entryValuesOf(request.body)
       const entry = await db.transaction().execute(async (trx) => {
         const gameId = await resolveGameId(trx, request.body)
-        // The library first, so the entry is the newest of the activities it causes.
         await applyEntryToLibrary(trx, user.id, gameId, values)
         const entryId = await insertEntry(trx, user.id, gameId, values)
         return found(await findEntry(trx, entryId))

@@ -102,7 +102,14 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
         response: { 200: ListDetail, ...errorResponses(401, 404) },
       },
     },
-    async (request) => findListOrThrow(db, listIdOf(request.params.id)),
+    async (request) => {
+      const listId = listIdOf(request.params.id)
+      // The list and its games read in one snapshot, so an edit committed between the two reads cannot tear them.
+      return db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => findListOrThrow(trx, listId))
+    },
   )
 
   app.patch(

@@ -186,6 +186,12 @@ export async function followUser(db: Db, followerId: number, followeeId: number)
 
 /** Stops following a user (a no-op when not following). Run it in a transaction. */
 export async function unfollowUser(db: Db, followerId: number, followeeId: number): Promise<void> {
-  await db.deleteFrom('follows').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute()
-  await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  const { numDeletedRows } = await db
+    .deleteFrom('follows')
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .executeTakeFirst()
+  // Only the request that removed the follow removes its activity: one that removed nothing must not take away
+  // the activity of a follow made meanwhile.
+  if (numDeletedRows > 0n) await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
 }

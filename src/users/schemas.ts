@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { MAX_FAVORITES } from '../actions/schemas.js'
 import { GameSummary } from '../games/schemas.js'
-import { Nullable } from '../http/schemas.js'
+import { Id, Nullable } from '../http/schemas.js'
 import { StatsCounts } from '../stats/schemas.js'
 
 // Letters, digits and @ . + - _ (Django's username rule). Blank is left to minLength so it gets its own message.
@@ -87,7 +87,7 @@ export const ProfileUpdateBody = Type.Object(
     ),
     refreshAvatar: Type.Optional(Type.Boolean({ description: 'Recompute the gravatar from the (new) email.' })),
     favorites: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1 }), {
+      Type.Array(Id, {
         maxItems: MAX_FAVORITES,
         uniqueItems: true,
         description: 'Game ids of your favorites showcase, in order; replaces the current one',

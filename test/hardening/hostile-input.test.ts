@@ -17,10 +17,10 @@ import { call, registerUser, type ApiResponse } from '../helpers/client.js'
  *   (b) a request answered 4xx changes nothing in the database;
  *   (c) every 4xx body is JSON, `{"detail": "..."}` or `{"field": ["message", ...]}`.
  * fast-check prints its seed and path on failure; to replay one, run with FC_SEED=<seed> FC_PATH=<path>.
- * HOSTILE_RUNS changes the number of requests per route (20).
+ * HOSTILE_RUNS changes the number of requests per route (25).
  */
 
-const RUNS_PER_ROUTE = Number(process.env.HOSTILE_RUNS ?? 20)
+const RUNS_PER_ROUTE = Number(process.env.HOSTILE_RUNS ?? 25)
 const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -345,34 +345,50 @@ function boundaryValues(schema: JsonSchema): unknown[] {
   if (types.includes('integer') || types.includes('number')) {
     if (schema.minimum !== undefined) values.push(schema.minimum - 1, schema.minimum - 0.25, -schema.minimum)
     if (schema.maximum !== undefined) values.push(schema.maximum + 1, schema.maximum + 0.25, schema.maximum * 2)
+    // Beyond what an integer column holds, when the schema sets no maximum.
+    else values.push(2 ** 31, 2 ** 53, 1e308, -(2 ** 31) - 1)
     if (schema.multipleOf !== undefined) values.push(schema.multipleOf / 2, schema.multipleOf * 1.5, 1 / 3)
   }
   return values
 }
 
-/** A hostile value for a field of this schema (recursing into arrays and objects a few levels deep). */
+/**
+ * A hostile value for a field of this schema, weighted by what the field is: numbers out of range for numbers, odd and
+ * huge text for strings, one bad item among good ones for arrays, one bad field for objects; wrong types for all.
+ */
 function hostileValue(schema: JsonSchema, pools: Pools, depth = 2): fc.Arbitrary<unknown> {
+  const types = [schema.type ?? []].flat()
+  const numeric = types.includes('integer') || types.includes('number')
+  const textual = types.includes('string') || schema.enum !== undefined
   const options: fc.WeightedArbitrary<unknown>[] = [
-    { weight: 3, arbitrary: wrongType },
-    { weight: 2, arbitrary: hostileNumber },
-    { weight: 3, arbitrary: oddString },
-    { weight: 1, arbitrary: hugeString },
+    { weight: 2, arbitrary: wrongType },
+    { weight: numeric ? 4 : 1, arbitrary: hostileNumber },
+    { weight: textual ? 4 : 1, arbitrary: oddString },
+    { weight: textual ? 2 : 1, arbitrary: hugeString },
     { weight: 1, arbitrary: deepJson },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   ]
   const boundaries = boundaryValues(schema)
-  if (boundaries.length > 0) options.push({ weight: 3, arbitrary: fc.constantFrom(...boundaries) })
-  const types = [schema.type ?? []].flat()
+  if (boundaries.length > 0) options.push({ weight: 6, arbitrary: fc.constantFrom(...boundaries) })
   if (depth > 0 && types.includes('array') && schema.items) {
-    const item = fc.oneof(validValue(undefined, schema.items, pools), hostileValue(schema.items, pools, depth - 1))
-    options.push({ weight: 3, arbitrary: fc.array(item, { maxLength: 6 }) })
+    const good = validValue(undefined, schema.items, pools)
+    const bad = hostileValue(schema.items, pools, depth - 1)
+    // Good items with one bad one among them: the bad one must get past the others to be noticed.
+    options.push({
+      weight: 8,
+      arbitrary: fc
+        .tuple(fc.array(good, { maxLength: 4 }), bad, fc.nat())
+        .map(([items, item, at]) => [...items.slice(0, at % (items.length + 1)), item, ...items.slice(at % (items.length + 1))]),
+    })
+    options.push({ weight: 2, arbitrary: fc.array(fc.oneof(good, bad), { maxLength: 6 }) })
     if (schema.maxItems !== undefined) {
       const tooMany = schema.maxItems + 1
-      options.push({ weight: 1, arbitrary: validValue(undefined, schema.items, pools).map((value) => Array.from({ length: tooMany }, () => value)) })
+      options.push({ weight: 1, arbitrary: good.map((value) => Array.from({ length: tooMany }, () => value)) })
     }
+    if (schema.uniqueItems) options.push({ weight: 1, arbitrary: good.map((value) => [value, value]) })
   }
   if (depth > 0 && types.includes('object') && schema.properties) {
-    options.push({ weight: 3, arbitrary: mutatedObject(schema, pools, depth - 1) })
+    options.push({ weight: 8, arbitrary: mutatedObject(schema, pools, depth - 1) })
   }
   return fc.oneof(...options)
 }
@@ -475,7 +491,7 @@ function mutatedObject(schema: JsonSchema, pools: Pools, depth = 2): fc.Arbitrar
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Whole requests
+// Whole requests: mostly a valid request with exactly one thing wrong, sometimes everything wrong at once
 
 /** Authorization resolved when sent: a seeded token may have been reissued since the request was generated. */
 interface AuthSpec {
@@ -490,48 +506,41 @@ const PRINTABLE_LATIN1 = fc.string({
 
 const tokenOf = (tokens: string[], user: number) => tokens[user] ?? ''
 
-const authArb: fc.Arbitrary<AuthSpec> = fc.oneof(
-  {
-    weight: 10,
-    arbitrary: fc.tuple(fc.constantFrom(0, 1), fc.constantFrom('Token', 'Bearer', 'token', 'BEARER')).map(([user, scheme]) => ({
-      label: `${scheme} <user ${user}'s token>`,
-      header: (tokens: string[]) => `${scheme} ${tokenOf(tokens, user)}`,
-    })),
-  },
-  { weight: 3, arbitrary: fc.constant<AuthSpec>({ label: '(none)', header: () => undefined }) },
-  {
-    weight: 6,
-    arbitrary: fc.oneof(
-      fc.tuple(fc.constantFrom(0, 1), fc.integer({ min: 0, max: 63 })).map(([user, cut]) => ({
-        label: `Token <user ${user}'s token cut to ${cut} chars>`,
-        header: (tokens: string[]) => `Token ${tokenOf(tokens, user).slice(0, cut)}`,
-      })),
-      fc.tuple(fc.constantFrom(0, 1), PRINTABLE_LATIN1).map(([user, suffix]) => ({
-        label: `Token <user ${user}'s token>${JSON.stringify(suffix)}`,
-        header: (tokens: string[]) => `Token ${tokenOf(tokens, user)}${suffix}`,
-      })),
-      fc.constantFrom(0, 1).map((user) => ({
-        label: `Token <user ${user}'s token, upper case>`,
-        header: (tokens: string[]) => `Token ${tokenOf(tokens, user).toUpperCase()}`,
-      })),
-      fc.constantFrom(0, 1).map((user) => ({
-        label: `Token <user ${user}'s token key, wrong rest>`,
-        header: (tokens: string[]) => `Token ${tokenOf(tokens, user).slice(0, 8)}${'0'.repeat(56)}`,
-      })),
-      fc.tuple(PRINTABLE_LATIN1, fc.constantFrom(0, 1)).map(([scheme, user]) => ({
-        label: `${JSON.stringify(scheme)} <user ${user}'s token>`,
-        header: (tokens: string[]) => `${scheme} ${tokenOf(tokens, user)}`,
-      })),
-      fc
-        .constantFrom(
-          '', ' ', 'Token', 'Token ', 'Bearer', 'Token a b', 'Token\t', 'Basic dXNlcjpwYXNz', `Token ${'0'.repeat(64)}`, `Token ${'g'.repeat(64)}`,
-          `Token ${'a'.repeat(10_240)}`, 'x'.repeat(10_240), `Bearer ${'é'.repeat(64)}`, 'Token null', 'Token undefined', 'Token %00',
-          'Digest username="a"', 'Token ,', 'Token\u00a0abc',
-        )
-        .map((value) => ({ label: JSON.stringify(clip(value, 80)), header: () => value })),
-      PRINTABLE_LATIN1.map((value) => ({ label: JSON.stringify(value), header: () => value })),
-    ),
-  },
+const validAuth = (user: number) =>
+  fc.constantFrom('Token', 'Bearer', 'token', 'BEARER').map(
+    (scheme): AuthSpec => ({ label: `${scheme} <user ${user}'s token>`, header: (tokens) => `${scheme} ${tokenOf(tokens, user)}` }),
+  )
+
+const hostileAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
+  fc.constant<AuthSpec>({ label: '(none)', header: () => undefined }),
+  fc.tuple(fc.constantFrom(0, 1), fc.integer({ min: 0, max: 63 })).map(([user, cut]) => ({
+    label: `Token <user ${user}'s token cut to ${cut} chars>`,
+    header: (tokens: string[]) => `Token ${tokenOf(tokens, user).slice(0, cut)}`,
+  })),
+  fc.tuple(fc.constantFrom(0, 1), PRINTABLE_LATIN1).map(([user, suffix]) => ({
+    label: `Token <user ${user}'s token>${JSON.stringify(suffix)}`,
+    header: (tokens: string[]) => `Token ${tokenOf(tokens, user)}${suffix}`,
+  })),
+  fc.constantFrom(0, 1).map((user) => ({
+    label: `Token <user ${user}'s token, upper case>`,
+    header: (tokens: string[]) => `Token ${tokenOf(tokens, user).toUpperCase()}`,
+  })),
+  fc.constantFrom(0, 1).map((user) => ({
+    label: `Token <user ${user}'s token key, wrong rest>`,
+    header: (tokens: string[]) => `Token ${tokenOf(tokens, user).slice(0, 8)}${'0'.repeat(56)}`,
+  })),
+  fc.tuple(PRINTABLE_LATIN1, fc.constantFrom(0, 1)).map(([scheme, user]) => ({
+    label: `${JSON.stringify(scheme)} <user ${user}'s token>`,
+    header: (tokens: string[]) => `${scheme} ${tokenOf(tokens, user)}`,
+  })),
+  fc
+    .constantFrom(
+      '', ' ', 'Token', 'Token ', 'Bearer', 'Token a b', 'Token\t', 'Basic dXNlcjpwYXNz', `Token ${'0'.repeat(64)}`, `Token ${'g'.repeat(64)}`,
+      `Token ${'a'.repeat(10_240)}`, 'x'.repeat(10_240), `Bearer ${'é'.repeat(64)}`, 'Token null', 'Token undefined', 'Token %00',
+      'Digest username="a"', 'Token ,', 'Token\u00a0abc',
+    )
+    .map((value) => ({ label: JSON.stringify(clip(value, 80)), header: () => value })),
+  PRINTABLE_LATIN1.map((value) => ({ label: JSON.stringify(value), header: () => value })),
 )
 
 /** Content types other than JSON's, and JSON's spelled oddly. */
@@ -554,73 +563,93 @@ interface BodySpec {
   contentType: string | undefined
 }
 
-function bodyArb(operation: Operation, pools: Pools): fc.Arbitrary<BodySpec | undefined> {
-  const json = (value: unknown) => ({ payload: toJsonText(value), contentType: 'application/json' })
-  const notAnObject = fc.oneof(
-    fc.array<unknown>(operation.body ? validObject(operation.body, pools) : fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-    wrongType,
-    oddString,
-    hostileNumber,
-    deepJson,
-    hugeString,
-  )
-  const malformed = fc.oneof(fc.constantFrom(...MALFORMED_BODIES), fc.string({ unit: oddChar, maxLength: 100 }))
-  const formOf = (value: Record<string, unknown>) => {
-    const form = new URLSearchParams()
-    for (const [key, inner] of Object.entries(value)) form.append(key, asText(inner))
-    return form.toString()
-  }
+const jsonBody = (value: unknown): BodySpec => ({ payload: toJsonText(value), contentType: 'application/json' })
+
+function formText(value: Record<string, unknown>): string {
+  const form = new URLSearchParams()
+  for (const [key, inner] of Object.entries(value)) form.append(key, asText(inner))
+  return form.toString()
+}
+
+/** A whole body that is wrong as a whole: not an object, not JSON, a form, or JSON under another content type. */
+function hostileBody(operation: Operation, pools: Pools): fc.Arbitrary<BodySpec | undefined> {
   const objectBody = operation.body ? mutatedObject(operation.body, pools) : fc.dictionary(hostileKey, hostileValue({}, pools, 1), { maxKeys: 3 })
-  const variants: fc.WeightedArbitrary<BodySpec | undefined>[] = [
-    { weight: 10, arbitrary: objectBody.map(json) },
-    { weight: 2, arbitrary: notAnObject.map(json) },
-    { weight: 2, arbitrary: malformed.map((payload) => ({ payload, contentType: 'application/json' })) },
-    { weight: 1, arbitrary: fc.constantFrom<BodySpec | undefined>(undefined, { payload: '', contentType: 'application/json' }) },
+  const anyObject = fc.oneof(objectBody, operation.body ? validObject(operation.body, pools) : fc.constant({}))
+  return fc.oneof(
+    { weight: 3, arbitrary: objectBody.map(jsonBody) },
     {
-      weight: 2,
-      arbitrary: fc.oneof(
-        objectBody.map(formOf),
-        fc.constantFrom('a=%zz', '&&&=', 'username=%00', 'a=1&a=2&a=3', '%E0%A4%A=1', 'username[]=a', 'username[x]=a', '=', 'game=1e308&rating=-0'),
-      ).map((payload) => ({ payload, contentType: 'application/x-www-form-urlencoded' })),
+      weight: 3,
+      arbitrary: fc
+        .oneof(
+          fc.array<unknown>(anyObject, { maxLength: 3 }),
+          wrongType,
+          oddString,
+          hostileNumber,
+          deepJson,
+          hugeString,
+        )
+        .map(jsonBody),
     },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(objectBody, fc.constantFrom<string | undefined>(undefined, ...ODD_CONTENT_TYPES))
+        .oneof(fc.constantFrom(...MALFORMED_BODIES), fc.string({ unit: oddChar, maxLength: 100 }))
+        .map((payload) => ({ payload, contentType: 'application/json' })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom<BodySpec | undefined>(undefined, { payload: '', contentType: 'application/json' }) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          anyObject.map(formText),
+          fc.constantFrom('a=%zz', '&&&=', 'username=%00', 'a=1&a=2&a=3', '%E0%A4%A=1', 'username[]=a', 'username[x]=a', '=', 'game=1e308&rating=-0'),
+        )
+        .map((payload) => ({ payload, contentType: 'application/x-www-form-urlencoded' })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(anyObject, fc.constantFrom<string | undefined>(undefined, ...ODD_CONTENT_TYPES))
         .map(([value, contentType]) => ({ payload: toJsonText(value), contentType })),
     },
-  ]
-  // Routes that take no body mostly get none; sometimes junk anyway.
-  if (!operation.body) return fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, ...variants.map((variant) => ({ ...variant, weight: 1 })))
-  return fc.oneof(...variants)
+  )
 }
 
 const HOSTILE_SEGMENTS = [
   '', '..', '.', '%2e%2e', '%2E', '%2F', '..%2F..%2Fetc%2Fpasswd', '%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%FF%FE', '%F0%9F%98%80',
   '%E2%80%AE', '%E2%80%8B', 'e%CC%81', '%20', '+', '-1', '0', '-0', '1e3', '1.5', '2147483648', '2147483647', '9007199254740993', '1e308',
-  '0x1', '00000000001', 'NaN', 'null', 'undefined', '%00', '%2500', '%25', '%3Fa%3D1', '%23', 'user', 'me', 'register', '%7B%7D', '[]',
+  '1e400', 'Infinity', '-Infinity', '0x1', '00000000001', 'NaN', 'null', 'undefined', '%00', '%2500', '%25', '%3Fa%3D1', '%23', 'user', 'me',
+  'register', '%7B%7D', '[]',
 ]
 
-function segmentArb(parameter: Parameter, seeded: Seed, pools: Pools): fc.Arbitrary<string> {
-  const seededValues = [
-    ...(pools.username as unknown[]).map(String),
-    ...[seeded.reviewId, seeded.entryId, seeded.commentId, seeded.listId, ...seeded.gameIds].map(String),
-    ...seeded.slugs,
-  ]
-  const valid =
-    parameter.name === 'username'
-      ? fc.constantFrom(...(pools.username as string[]))
-      : parameter.name === 'name'
-        ? fc.constantFrom('cel', 'okami', 'outer wilds', '1942')
-        : fc.constantFrom(...seededValues)
-  return fc.oneof(
-    { weight: 6, arbitrary: valid.map(pct) },
-    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_SEGMENTS) },
-    { weight: 2, arbitrary: oddString.map(pct) },
-    { weight: 1, arbitrary: fc.integer({ min: 150, max: 3_000 }).map((length) => 'a'.repeat(length)) },
-    { weight: 1, arbitrary: hostileNumber.map((value) => pct(asText(value))) },
-  )
+/** A path parameter naming a seeded row, as `user` would: their own name, list, entry. */
+function validSegment(operation: Operation, parameter: Parameter, seeded: Seed, user: number): fc.Arbitrary<string> {
+  const owner = seeded.users[user] as SeedUser
+  const ids = (...values: number[]) => fc.constantFrom(...values.map(String))
+  switch (parameter.name) {
+    case 'username':
+      return fc.constantFrom(owner.username, owner.username.toUpperCase())
+    case 'name':
+      return fc.constantFrom('cel', 'okami', 'outer wilds', '1942').map(pct)
+    case 'idOrSlug':
+      return fc.constantFrom(...seeded.gameIds.map(String), ...seeded.slugs).map(pct)
+    case 'commentId':
+      return ids(seeded.commentId)
+    default:
+      if (operation.path.includes('/lists/')) return ids(seeded.listId)
+      if (operation.path.includes('/journal/')) return user === 0 ? ids(seeded.reviewId) : ids(seeded.entryId)
+      if (operation.path.includes('/reviews/')) return ids(seeded.reviewId)
+      return ids(seeded.reviewId, seeded.entryId, seeded.commentId, seeded.listId, ...seeded.gameIds)
+  }
 }
+
+const hostileSegment: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_SEGMENTS) },
+  { weight: 2, arbitrary: oddString.map(pct) },
+  { weight: 1, arbitrary: fc.integer({ min: 150, max: 3_000 }).map((length) => 'a'.repeat(length)) },
+  { weight: 1, arbitrary: hostileNumber.map((value) => pct(asText(value))) },
+  { weight: 1, arbitrary: fc.constantFrom('bob', 'BOB', 'nobody', '1', '2', '3', '4', '5', '999999').map(pct) },
+)
 
 function cursorArb(): fc.Arbitrary<string> {
   const part = fc.oneof(hostileNumber, oddString, wrongType, fc.constantFrom('2024-01-01T00:00:00Z', '2024-13-45T99:99:99Z', '9999-12-31T23:59:59.999999Z'))
@@ -632,47 +661,67 @@ function cursorArb(): fc.Arbitrary<string> {
 }
 
 const HOSTILE_QUERY_VALUES = [
-  '', ' ', '-1', '0', '-0', '1e308', '9007199254740993', '2147483648', '1.5', 'NaN', 'Infinity', 'true', 'null', '[]', '%00', '0x10', '1_000',
-  '%D9%A1%D9%A2', '%', '%zz', '%ED%A0%80', 'a'.repeat(5_000), '101', '51', '1e2',
+  '', ' ', '-1', '0', '-0', '1e308', '1e400', '-1e400', 'Infinity', '-Infinity', '9007199254740993', '2147483648', '1.5', 'NaN', 'true', 'null',
+  '[]', '%00', '0x10', '1_000', '%D9%A1%D9%A2', '%', '%zz', '%ED%A0%80', 'a'.repeat(5_000), '101', '51', '1e2',
 ]
 
-function queryArb(operation: Operation, pools: Pools): fc.Arbitrary<string> {
-  const valueFor = (parameter: Parameter) =>
-    fc.oneof(
-      { weight: 4, arbitrary: validValue(parameter.name, parameter.schema, pools).map((value) => pct(asText(value))) },
-      { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_QUERY_VALUES) },
-      { weight: 2, arbitrary: oddString.map(pct) },
-      { weight: 1, arbitrary: hostileNumber.map((value) => pct(asText(value))) },
-      { weight: parameter.name === 'cursor' ? 4 : 0, arbitrary: cursorArb() },
-    )
-  const declared = operation.queryParams.map((parameter) =>
-    fc.option(valueFor(parameter).map((value) => `${parameter.name}=${value}`), { nil: undefined, freq: 2 }),
+const hostileQueryValue = (parameter: Parameter | undefined): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_QUERY_VALUES) },
+    { weight: 2, arbitrary: oddString.map(pct) },
+    { weight: 1, arbitrary: hostileNumber.map((value) => pct(asText(value))) },
+    { weight: parameter?.name === 'cursor' ? 4 : 0, arbitrary: cursorArb() },
   )
+
+const validQueryValue = (parameter: Parameter, pools: Pools) =>
+  validValue(parameter.name, parameter.schema, pools).map((value) => pct(asText(value)))
+
+/** Pairs of the declared parameters (each present or not), valid or hostile. */
+function queryPairs(operation: Operation, value: (parameter: Parameter) => fc.Arbitrary<string>): fc.Arbitrary<string[]> {
+  const declared = operation.queryParams.map((parameter) =>
+    fc.option(value(parameter).map((text) => `${parameter.name}=${text}`), { nil: undefined, freq: 2 }),
+  )
+  return fc.tuple(...declared).map((parts) => parts.filter((part): part is string => part !== undefined))
+}
+
+function extraQueryPair(operation: Operation): fc.Arbitrary<string> {
   const names = operation.queryParams.map((parameter) => parameter.name)
-  const extraKey = fc.oneof(
+  const key = fc.oneof(
     fc.constantFrom('__proto__', 'constructor', 'toString', '__proto__[x]', 'constructor[prototype][x]', 'a[b][c]', 'limit[]', 'x', '%00', '%zz', ''),
     oddString.map(pct),
     ...(names.length > 0 ? [fc.constantFrom(...names), fc.constantFrom(...names).map((name) => `${name}[]`)] : []),
   )
-  const extra = fc.tuple(extraKey, fc.oneof(fc.constantFrom(...HOSTILE_QUERY_VALUES), oddString.map(pct))).map(([key, value]) => `${key}=${value}`)
-  const structured = fc.tuple(fc.tuple(...declared), fc.array(extra, { maxLength: 2 })).map(([parts, extras]) => {
-    const pairs = [...parts.filter((part): part is string => part !== undefined), ...extras]
-    return pairs.length > 0 ? `?${pairs.join('&')}` : ''
-  })
-  const rawQuery = fc.constantFrom('?', '?&&', '?=', '?%', '?%zz=1', '?a=%E0%A4%A', `?${'a'.repeat(8_000)}`, '?#frag', '??', '?&=&=', '?limit', '?limit=&cursor=')
-  return fc.oneof({ weight: 6, arbitrary: structured }, { weight: 1, arbitrary: rawQuery })
+  return fc.tuple(key, hostileQueryValue(undefined)).map(([name, value]) => `${name}=${value}`)
 }
 
-const extraHeadersArb = fc.oneof(
-  { weight: 6, arbitrary: fc.constant<Record<string, string>>({}) },
-  { weight: 1, arbitrary: PRINTABLE_LATIN1.map((id) => ({ 'x-request-id': id })) },
-  { weight: 1, arbitrary: fc.constant({ 'x-request-id': 'r'.repeat(10_240) }) },
-  { weight: 1, arbitrary: fc.constantFrom('text/csv', '*/*', 'application/xml', 'garbage;;;q=x', '').map((accept) => ({ accept })) },
-  { weight: 1, arbitrary: PRINTABLE_LATIN1.map((value) => ({ 'x-forwarded-for': value, origin: value })) },
+const RAW_QUERIES = ['?', '?&&', '?=', '?%', '?%zz=1', '?a=%E0%A4%A', `?${'a'.repeat(8_000)}`, '?#frag', '??', '?&=&=', '?limit', '?limit=&cursor=']
+
+const queryText = (pairs: string[]) => (pairs.length > 0 ? `?${pairs.join('&')}` : '')
+
+const hostileHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  PRINTABLE_LATIN1.map((id) => ({ 'x-request-id': id })),
+  fc.constant({ 'x-request-id': 'r'.repeat(10_240) }),
+  fc.constantFrom('text/csv', '*/*', 'application/xml', 'garbage;;;q=x', '').map((accept) => ({ accept })),
+  PRINTABLE_LATIN1.map((value) => ({ 'x-forwarded-for': value, origin: value })),
 )
+
+const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+interface RequestParts {
+  method: string
+  segments: string[]
+  query: string
+  auth: AuthSpec
+  headers: Record<string, string>
+  /** The JSON body as an object, while it is one. */
+  fields: Record<string, unknown> | undefined
+  /** A body that replaces `fields`: not an object, not JSON, or not sent as JSON. */
+  body?: BodySpec | undefined
+}
 
 class HostileRequest {
   constructor(
+    readonly fault: string,
     readonly method: string,
     readonly url: string,
     readonly auth: AuthSpec,
@@ -690,7 +739,7 @@ class HostileRequest {
   }
 
   [fc.toStringMethod](): string {
-    const lines = [`${this.method} ${JSON.stringify(clip(this.url, 200))}`, `  authorization: ${this.auth.label}`]
+    const lines = [`(${this.fault}) ${this.method} ${JSON.stringify(clip(this.url, 200))}`, `  authorization: ${this.auth.label}`]
     for (const [name, value] of Object.entries(this.headers)) lines.push(`  ${name}: ${JSON.stringify(clip(value, 100))}`)
     if (this.body) {
       lines.push(`  content-type: ${JSON.stringify(this.body.contentType === undefined ? '(none)' : clip(this.body.contentType, 80))}`)
@@ -700,27 +749,121 @@ class HostileRequest {
   }
 }
 
+type Fault = { name: string; apply(parts: RequestParts): RequestParts }
+
+const fault = (name: string, apply: (parts: RequestParts) => RequestParts): Fault => ({ name, apply })
+
+function withField(fields: Record<string, unknown> | undefined, key: string, value: unknown): Record<string, unknown> {
+  return objectOf([...Object.entries(fields ?? {}).filter(([name]) => name !== key), [key, value]])
+}
+
+/** Exactly one thing wrong with an otherwise valid request. */
+function faultArb(operation: Operation, pools: Pools): fc.Arbitrary<Fault> {
+  const faults: fc.WeightedArbitrary<Fault>[] = [
+    { weight: 3, arbitrary: hostileAuth.map((auth) => fault('authorization', (parts) => ({ ...parts, auth }))) },
+    {
+      weight: 3,
+      arbitrary: fc.oneof(
+        fc.tuple(queryPairs(operation, (parameter) => hostileQueryValue(parameter)), fc.array(extraQueryPair(operation), { maxLength: 2 })).map(([pairs, extra]) =>
+          fault('query', (parts) => ({ ...parts, query: queryText([...pairs, ...extra]) })),
+        ),
+        fc.constantFrom(...RAW_QUERIES).map((query) => fault('raw query', (parts) => ({ ...parts, query }))),
+      ),
+    },
+    { weight: 1, arbitrary: hostileHeaders.map((headers) => fault('headers', (parts) => ({ ...parts, headers }))) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...OTHER_METHODS.filter((method) => method !== operation.method)).map((method) =>
+        fault('method', (parts) => ({ ...parts, method })),
+      ),
+    },
+    { weight: operation.body ? 3 : 1, arbitrary: hostileBody(operation, pools).map((body) => fault('body', (parts) => ({ ...parts, body }))) },
+  ]
+  if (operation.pathParams.length > 0) {
+    const index = fc.integer({ min: 0, max: operation.pathParams.length - 1 })
+    faults.push({
+      weight: 3,
+      arbitrary: fc.tuple(index, hostileSegment).map(([at, segment]) =>
+        fault(`path {${operation.pathParams[at]?.name}}`, (parts) => ({ ...parts, segments: parts.segments.map((old, i) => (i === at ? segment : old)) })),
+      ),
+    })
+  }
+  const properties = Object.entries(operation.body?.properties ?? {})
+  if (properties.length > 0) {
+    faults.push(
+      {
+        weight: 8,
+        arbitrary: fc
+          .constantFrom(...properties)
+          .chain(([key, schema]) =>
+            hostileValue(schema, pools).map((value) => fault(`field ${key}`, (parts) => ({ ...parts, fields: withField(parts.fields, key, value) }))),
+          ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(...properties).map(([key]) =>
+          fault(`missing ${key}`, (parts) => ({ ...parts, fields: objectOf(Object.entries(parts.fields ?? {}).filter(([name]) => name !== key)) })),
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(hostileKey, hostileValue({}, pools, 1))
+          .map(([key, value]) => fault(`extra field`, (parts) => ({ ...parts, fields: withField(parts.fields, key, value) }))),
+      },
+    )
+  }
+  return fc.oneof(...faults)
+}
+
+/** A valid request by user 0 (mostly) or user 1, at their own rows. */
+function validParts(operation: Operation, seeded: Seed, pools: Pools): fc.Arbitrary<RequestParts> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }).chain((user) =>
+    fc.record({
+      method: fc.constant(operation.method),
+      segments: fc.tuple(...operation.pathParams.map((parameter) => validSegment(operation, parameter, seeded, user))),
+      query: queryPairs(operation, (parameter) => validQueryValue(parameter, pools)).map(queryText),
+      auth: validAuth(user),
+      headers: fc.constant({}),
+      fields: operation.body ? validObject(operation.body, pools) : fc.constant(undefined),
+    }),
+  )
+}
+
+/** Everything at once: hostile, valid or missing in every part. */
+function chaosParts(operation: Operation, seeded: Seed, pools: Pools): fc.Arbitrary<RequestParts> {
+  const anyUser = fc.constantFrom(0, 1)
+  return fc.record({
+    method: fc.oneof({ weight: 8, arbitrary: fc.constant(operation.method) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }),
+    segments: fc.tuple(
+      ...operation.pathParams.map((parameter) => fc.oneof(anyUser.chain((user) => validSegment(operation, parameter, seeded, user)), hostileSegment)),
+    ),
+    query: fc.oneof(
+      { weight: 6, arbitrary: fc.tuple(queryPairs(operation, (parameter) => fc.oneof(validQueryValue(parameter, pools), hostileQueryValue(parameter))), fc.array(extraQueryPair(operation), { maxLength: 2 })).map(([pairs, extra]) => queryText([...pairs, ...extra])) },
+      { weight: 1, arbitrary: fc.constantFrom(...RAW_QUERIES) },
+    ),
+    auth: fc.oneof({ weight: 2, arbitrary: anyUser.chain(validAuth) }, { weight: 1, arbitrary: hostileAuth }),
+    headers: fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: hostileHeaders }),
+    fields: fc.constant(undefined),
+    body: operation.body
+      ? fc.oneof({ weight: 2, arbitrary: mutatedObject(operation.body, pools).map(jsonBody) }, { weight: 1, arbitrary: hostileBody(operation, pools) })
+      : fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostileBody(operation, pools) }),
+  })
+}
+
 function requestArb(operation: Operation, seeded: Seed): fc.Arbitrary<HostileRequest> {
   const pools = poolsOf(seeded)
-  const segments = operation.pathParams.map((parameter) => segmentArb(parameter, seeded, pools))
-  const method = fc.oneof(
-    { weight: 12, arbitrary: fc.constant(operation.method) },
-    { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') },
-  )
-  return fc
-    .record({
-      method,
-      segments: fc.tuple(...segments),
-      query: queryArb(operation, pools),
-      auth: authArb,
-      headers: extraHeadersArb,
-      body: bodyArb(operation, pools),
-    })
-    .map(({ method, segments, query, auth, headers, body }) => {
-      let index = 0
-      const path = operation.path.replace(/\{[^}]+\}/g, () => segments[index++] ?? '')
-      return new HostileRequest(method, path + query, auth, headers, body)
-    })
+  const toRequest = (kind: string, parts: RequestParts) => {
+    let index = 0
+    const path = operation.path.replace(/\{[^}]+\}/g, () => parts.segments[index++] ?? '')
+    const body = 'body' in parts ? parts.body : parts.fields === undefined ? undefined : jsonBody(parts.fields)
+    return new HostileRequest(kind, parts.method, path + parts.query, parts.auth, parts.headers, body)
+  }
+  const singleFault = fc
+    .tuple(validParts(operation, seeded, pools), faultArb(operation, pools))
+    .map(([parts, { name, apply }]) => toRequest(`one fault: ${name}`, apply(parts)))
+  const chaos = chaosParts(operation, seeded, pools).map((parts) => toRequest('chaos', parts))
+  return fc.oneof({ weight: 3, arbitrary: singleFault }, { weight: 1, arbitrary: chaos })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -733,7 +876,8 @@ function assertErrorShape(response: ApiResponse): void {
   assert.ok(typeof body === 'object' && body !== null && !Array.isArray(body), `a ${response.status} body must be a JSON object: ${clip(response.text)}`)
   const fields = Object.entries(body)
   assert.ok(fields.length > 0, `a ${response.status} body must say what is wrong: ${response.text}`)
-  if ('detail' in body) {
+  // {"detail": "..."} is a request-level error; a client's own field called "detail" gets a list of messages.
+  if ('detail' in body && !Array.isArray((body as { detail: unknown }).detail)) {
     assert.deepEqual(Object.keys(body), ['detail'], `{"detail": ...} comes alone: ${clip(response.text)}`)
     assert.equal(typeof (body as { detail: unknown }).detail, 'string', `"detail" must be a string: ${clip(response.text)}`)
     return
@@ -790,7 +934,7 @@ describeEachDatabase('hostile input', (current) => {
 
           assert.ok(response.status < 500, `answered ${response.status}: ${clip(response.text)}`)
           if (response.status >= 400) {
-            if (request.method !== 'HEAD') assertErrorShape(response)
+            assertErrorShape(response)
             const after = await fingerprint(testApp.db)
             const changed = TABLES.filter((table) => after[table] !== before[table])
             assert.deepEqual(changed, [], `a request answered ${response.status} changed ${changed.join(', ')}: ${clip(response.text)}`)

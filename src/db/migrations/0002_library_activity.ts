@@ -116,8 +116,7 @@ async function createGameSearchIndex(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('games').addColumn('release_year', 'integer').execute()
   if (isPostgres(db)) {
     await sql`create extension if not exists pg_trgm with schema public`.execute(db)
-    // GiST (not GIN) so that ordering by trigram distance (<<->) walks the index.
-    await sql`create index games_search_name_trgm on games using gist (search_name public.gist_trgm_ops)`.execute(db)
+    await sql`create index games_search_name_trgm on games using gin (search_name public.gin_trgm_ops)`.execute(db)
     return
   }
   await sql`create virtual table games_search using fts5(
