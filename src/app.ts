@@ -19,16 +19,42 @@ import { listsRoutes } from './lists/routes.js'
 import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
+import { registerWebApp } from './web/site.js'
 
 export interface AppOptions {
   config: Config
   /** An open, migrated database; the app closes it when it closes. */
   db: Db
   logger?: FastifyServerOptions['logger']
+  /** The built web app to serve at /, when it has been built (default web/dist); null serves the API alone. */
+  webDist?: string | null
 }
 
+/**
+ * Only the app's own scripts and styles; images from anywhere over HTTPS (Gravatar avatars, IGDB covers). React
+ * sets styles through the CSSOM, so no inline style or script is needed.
+ */
+const SITE_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'https:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  // Not helmet's default upgrade-insecure-requests: the server is also reached over plain http on 127.0.0.1.
+  upgradeInsecureRequests: null,
+}
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'"
+
+
 /** Builds the whole application without listening: the server and the tests both start here. */
-export async function buildApp({ config, db, logger = false }: AppOptions) {
+export async function buildApp(options: AppOptions) {
+  const { config, db, logger = false } = options
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -68,9 +94,10 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
     }
   })
   await configureHttp(app)
-  await app.register(helmet, {
-    // Swagger UI at /docs runs an inline script; everything else is JSON, which a CSP does not affect.
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } },
+  await app.register(helmet, { contentSecurityPolicy: { directives: SITE_CSP } })
+  // Swagger UI at /docs runs an inline script: only its pages get a policy that allows one.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/docs')) reply.header('content-security-policy', DOCS_CSP)
   })
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
   await app.register(swagger, {
@@ -103,6 +130,7 @@ export async function buildApp({ config, db, logger = false }: AppOptions) {
   await app.register(activityRoutes, { db, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
+  if (options.webDist !== null) await registerWebApp(app, options.webDist)
   return app
 }
 

@@ -1,18 +1,25 @@
 import cluster from 'node:cluster'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { openDatabase } from './db/database.js'
+import { openDatabase, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogIfEmpty } from './games/catalog.js'
 
 const config = loadConfig()
 
-/** Brings the database up to date once, before any process serves from it. */
-async function prepareDatabase(): Promise<void> {
+/** An in-memory SQLite database lives and dies with its one connection: it is prepared where it is served. */
+const inMemory = config.databaseUrl === 'sqlite::memory:'
+
+/** Brings the database up to date, and fills an empty catalog, before any process serves from it. */
+async function prepareDatabase(db: Db): Promise<void> {
+  await migrateToLatest(db)
+  await loadCatalogIfEmpty(db)
+}
+
+async function prepareOnce(): Promise<void> {
   const db = openDatabase(config.databaseUrl, { pgPoolSize: 1, queryTimeoutMs: 0 })
   try {
-    await migrateToLatest(db)
-    await loadCatalogIfEmpty(db)
+    await prepareDatabase(db)
   } finally {
     await db.destroy()
   }
@@ -20,6 +27,7 @@ async function prepareDatabase(): Promise<void> {
 
 async function serve(config: Config): Promise<void> {
   const db = openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize })
+  if (inMemory) await prepareDatabase(db)
   const app = await buildApp({
     config,
     db,
@@ -69,8 +77,9 @@ function superviseWorkers(count: number): void {
   }
 }
 
+if (inMemory && config.workers > 1) throw new Error('WORKERS > 1 needs a database file or PostgreSQL, not sqlite::memory:')
 if (cluster.isPrimary) {
-  await prepareDatabase()
+  if (!inMemory) await prepareOnce()
   if (config.workers > 1) superviseWorkers(config.workers)
   else await serve(config)
 } else {

@@ -86,7 +86,8 @@ export async function buildTestApp(kind: DatabaseKind, overrides: Partial<Config
   await migrateToLatest(db)
   // Suites make more sign-ins a minute than a person would: limits are off unless a test turns them on.
   const config = { ...loadConfig({}), databaseUrl: database.url, rateLimits: NO_RATE_LIMITS, ...overrides }
-  const app = await buildApp({ config, db })
+  // The API alone, whether or not this checkout has built the web app (test/web covers serving it).
+  const app = await buildApp({ config, db, webDist: null })
   await app.ready()
   return {
     app,

@@ -1,0 +1,31 @@
+import fs from 'node:fs'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+
+/** The built web app (web/, `npm --prefix web run build`); `npm start` builds it when it is missing. */
+export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname
+
+/**
+ * Serves the web app at `/`: its files, and for every other page path its index.html, so the app's router
+ * shows the page (or its own 404). Paths under /api stay the API's, with JSON 404s. Without a build, the
+ * server is the API alone.
+ */
+export async function registerWebApp(app: FastifyInstance, dist = WEB_DIST): Promise<boolean> {
+  if (!fs.existsSync(`${dist}index.html`)) return false
+  await app.register(fastifyStatic, {
+    root: dist,
+    wildcard: false,
+    index: false,
+    // Hashed file names under /assets never change; index.html must be fetched anew to find the new ones.
+    setHeaders: (response, filePath) => {
+      const immutable = filePath.includes('/assets/')
+      response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+    },
+  })
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    const wantsPage = !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')
+    if (!wantsPage) return reply.code(404).send({ detail: 'Not found.' })
+    return reply.header('cache-control', 'no-cache').sendFile('index.html')
+  })
+  return true
+}

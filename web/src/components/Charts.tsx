@@ -1,0 +1,68 @@
+// Hand-made SVG and CSS charts: small, accessible (each has a text alternative), no library needed.
+
+export interface Bar {
+  label: string
+  value: number
+}
+
+/** Vertical bars with a label under each and the value above. */
+export function ColumnChart({ bars, title, alt = false }: { bars: Bar[]; title: string; alt?: boolean }) {
+  const width = 320
+  const height = 150
+  const top = 16
+  const bottom = 20
+  const max = Math.max(1, ...bars.map((b) => b.value))
+  const slot = width / Math.max(1, bars.length)
+  const barWidth = Math.min(36, slot * 0.7)
+  const summary = bars.map((b) => `${b.label}: ${b.value}`).join(', ')
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${summary}`}>
+        {bars.map((bar, i) => {
+          const h = ((height - top - bottom) * bar.value) / max
+          const x = i * slot + (slot - barWidth) / 2
+          const y = height - bottom - h
+          return (
+            <g key={bar.label}>
+              <rect className={alt ? 'chart-bar chart-bar-alt' : 'chart-bar'} x={x} y={y} width={barWidth} height={Math.max(h, 1)} rx={2} />
+              {bar.value > 0 && (
+                <text className="chart-value" x={x + barWidth / 2} y={y - 4} textAnchor="middle">
+                  {bar.value}
+                </text>
+              )}
+              <text className="chart-label" x={x + barWidth / 2} y={height - 5} textAnchor="middle">
+                {bar.label}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+    </figure>
+  )
+}
+
+/** Horizontal bars, for named counts (platforms, genres). */
+export function BarList({ items, title }: { items: { name: string; count: number }[]; title: string }) {
+  const max = Math.max(1, ...items.map((i) => i.count))
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      {items.length === 0 ? (
+        <p className="empty">Nothing yet.</p>
+      ) : (
+        <ul className="hbars">
+          {items.map((item) => (
+            <li key={item.name} className="hbar">
+              <span className="hbar-name">{item.name}</span>
+              <span className="hbar-track" aria-hidden="true">
+                <span className="hbar-fill" style={{ width: `${(item.count / max) * 100}%` }} />
+              </span>
+              <span>{item.count}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  )
+}

@@ -1,0 +1,106 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
+import { api, ApiError, unwrap } from '../api/client'
+import { useAuth } from '../auth'
+import { Avatar } from '../components/Avatar'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { GameCover } from '../components/GameCover'
+import { Empty, ErrorState, NotFoundState, Skeleton } from '../components/States'
+import { plural, timeAgo } from '../lib/format'
+import { useTitle } from '../lib/hooks'
+
+export function useList(id: string, enabled = true) {
+  return useQuery({
+    queryKey: ['list', id],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/lists/{id}', { params: { path: { id } }, signal })),
+    enabled,
+  })
+}
+
+export default function ListView() {
+  const { id = '' } = useParams()
+  const list = useList(id)
+  const auth = useAuth()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const [confirming, setConfirming] = useState(false)
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/lists/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: ['list', id] })
+      void queryClient.invalidateQueries({ queryKey: ['lists'] })
+      navigate(auth.user ? `/u/${auth.user.username}/lists` : '/', { replace: true })
+    },
+  })
+  useTitle(list.data?.title)
+  if (list.isPending) return <Skeleton lines={4} />
+  if (list.isError) {
+    if (list.error instanceof ApiError && list.error.status === 404) return <NotFoundState what="list" />
+    return <ErrorState error={list.error} retry={() => list.refetch()} />
+  }
+  const l = list.data
+  const isMine = auth.user?.id === l.user.id
+  const Items = l.ranked ? 'ol' : 'ul'
+  return (
+    <article>
+      <header className="list-header">
+        <div>
+          <p className="list-by">
+            <Avatar src={l.user.gravatar} name={l.user.username} size={24} />
+            <span>
+              List by <Link to={`/u/${l.user.username}`}>{l.user.username}</Link> · updated {timeAgo(l.updated_at)}
+            </span>
+          </p>
+          <h1>{l.title}</h1>
+          <p className="diary-sub">
+            {plural(l.game_count, 'game')}
+            {l.ranked && ' · ranked'}
+          </p>
+          {l.description && <p className="lede">{l.description}</p>}
+        </div>
+        {isMine && (
+          <div className="form-actions">
+            <Link to={`/lists/${l.id}/edit`} className="button button-small">
+              Edit list
+            </Link>
+            <button type="button" className="button button-danger button-small" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          </div>
+        )}
+      </header>
+      {l.games.length === 0 ? (
+        <Empty>This list has no games yet.</Empty>
+      ) : (
+        <Items className="list-items">
+          {l.games.map((item) => (
+            <li key={item.game.id} className="game-card">
+              {l.ranked && (
+                <span className="rank" aria-hidden="true">
+                  {item.position}
+                </span>
+              )}
+              <Link to={`/games/${item.game.slug}`} className="game-card-link">
+                <GameCover game={item.game} decorative />
+                <span className="game-card-name">{item.game.name}</span>
+              </Link>
+              {item.note && <p className="list-note">{item.note}</p>}
+            </li>
+          ))}
+        </Items>
+      )}
+      <ConfirmDialog
+        open={confirming}
+        title="Delete this list?"
+        confirmLabel="Delete list"
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate()}
+        onClose={() => setConfirming(false)}
+      >
+        <p>“{l.title}” will be gone for good. The games stay in your library.</p>
+      </ConfirmDialog>
+    </article>
+  )
+}

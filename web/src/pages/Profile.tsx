@@ -1,0 +1,454 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
+import { Link, NavLink, useParams, useSearchParams } from 'react-router'
+import { api, unwrap } from '../api/client'
+import type { LibraryStatus, Profile as ProfileData } from '../api/types'
+import { useAuth } from '../auth'
+import { Avatar } from '../components/Avatar'
+import { BarList, ColumnChart } from '../components/Charts'
+import { GameCard, GameCover, GameGrid } from '../components/GameCover'
+import { ReviewItem } from '../components/Reviews'
+import { Empty, ErrorState, GridSkeleton, LoadMore, NotFoundState, Skeleton } from '../components/States'
+import { Stars } from '../components/Stars'
+import { formatDay, plural } from '../lib/format'
+import { useTitle } from '../lib/hooks'
+import { ApiError } from '../api/client'
+
+const TABS = [
+  ['', 'Activity'],
+  ['games', 'Games'],
+  ['reviews', 'Reviews'],
+  ['lists', 'Lists'],
+  ['network', 'Network'],
+  ['stats', 'Stats'],
+] as const
+
+type Tab = (typeof TABS)[number][0]
+
+export function useProfile(username: string) {
+  const auth = useAuth()
+  return useQuery({
+    queryKey: ['profile', username, auth.signedIn],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/users/{username}', { params: { path: { username } }, signal })),
+    enabled: username.length > 0,
+  })
+}
+
+function FollowButton({ profile }: { profile: ProfileData }) {
+  const queryClient = useQueryClient()
+  const following = profile.followingUser ?? false
+  const follow = useMutation({
+    mutationFn: () =>
+      unwrap(
+        following
+          ? api.POST('/api/users/unfollow/', { body: { username: profile.username } })
+          : api.POST('/api/users/follow/', { body: { username: profile.username } }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['profile'] })
+      void queryClient.invalidateQueries({ queryKey: ['feed'] })
+    },
+  })
+  return (
+    <>
+      <button
+        type="button"
+        className={following ? 'button button-ghost button-small' : 'button button-small'}
+        aria-pressed={following}
+        disabled={follow.isPending}
+        onClick={() => follow.mutate()}
+      >
+        {following ? 'Following' : 'Follow'}
+        <span className="visually-hidden"> {profile.username}</span>
+      </button>
+      {follow.error && (
+        <span className="panel-error" role="alert">
+          {follow.error.message}
+        </span>
+      )}
+    </>
+  )
+}
+
+function Header({ profile }: { profile: ProfileData }) {
+  const auth = useAuth()
+  const isMe = auth.user?.id === profile.id
+  const twitter = profile.twitter?.replace(/^@/, '')
+  return (
+    <header className="profile-header">
+      <Avatar src={profile.gravatar} name={profile.username} size={96} />
+      <div>
+        <h1 className="profile-name">{profile.username}</h1>
+        <p className="profile-meta">
+          {profile.location && <span><span className="visually-hidden">Location: </span>{profile.location}</span>}
+          {twitter && (
+            <a href={`https://twitter.com/${encodeURIComponent(twitter)}`} rel="noopener noreferrer me" target="_blank">
+              @{twitter}
+              <span className="visually-hidden"> on Twitter (opens in a new tab)</span>
+            </a>
+          )}
+        </p>
+        {profile.bio && <p className="profile-bio">{profile.bio}</p>}
+        <div className="profile-actions">
+          {isMe ? (
+            <Link to="/settings" className="button button-ghost button-small">
+              Edit profile
+            </Link>
+          ) : auth.signedIn ? (
+            <FollowButton profile={profile} />
+          ) : null}
+        </div>
+      </div>
+      <ul className="profile-stats">
+        <li>
+          <Link to={`/u/${profile.username}/games`}>
+            <strong>{profile.stats.played}</strong>
+            <span>Games</span>
+          </Link>
+        </li>
+        <li>
+          <Link to={`/u/${profile.username}/lists`}>
+            <strong>{profile.stats.lists}</strong>
+            <span>Lists</span>
+          </Link>
+        </li>
+        <li>
+          <Link to={`/u/${profile.username}/network`}>
+            <strong>{profile.stats.following}</strong>
+            <span>Following</span>
+          </Link>
+        </li>
+        <li>
+          <Link to={`/u/${profile.username}/network`}>
+            <strong>{profile.stats.followers}</strong>
+            <span>Followers</span>
+          </Link>
+        </li>
+      </ul>
+    </header>
+  )
+}
+
+function Favorites({ profile }: { profile: ProfileData }) {
+  if (profile.favorites.length === 0) return null
+  return (
+    <section className="section" aria-labelledby="favorites-heading">
+      <h2 id="favorites-heading" className="section-title">
+        Favorite games
+      </h2>
+      <ul className="favorites">
+        {profile.favorites.map((game) => (
+          <GameCard key={game.id} game={game} />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function useActivity(username: string) {
+  return useInfiniteQuery({
+    queryKey: ['activity', username],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/users/profile/{username}/activity', {
+          params: { path: { username }, query: { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  })
+}
+
+function Activity({ username }: { username: string }) {
+  const activity = useActivity(username)
+  const items = activity.data?.pages.flatMap((p) => p.results) ?? []
+  if (activity.isPending) return <Skeleton lines={5} />
+  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  if (items.length === 0) return <Empty>No journal entries yet.</Empty>
+  return (
+    <>
+      <ol className="diary" aria-label="Journal">
+        {items.map((entry) => {
+          const [y, m, d] = entry.date.split('-')
+          const month = new Date(Number(y), Number(m) - 1, 1).toLocaleString(undefined, { month: 'short' })
+          return (
+            <li key={entry.id} className="diary-item">
+              <time className="diary-date" dateTime={entry.date} aria-label={formatDay(entry.date)}>
+                <strong>{Number(d)}</strong>
+                {month} {y}
+              </time>
+              <GameCover game={entry.game} size="xs" decorative />
+              <div className="diary-game">
+                <Link to={`/games/${entry.game.slug}`}>{entry.game.name}</Link>
+                <div className="diary-sub">
+                  {entry.entry_type}
+                  {entry.platform && <> · {entry.platform}</>}
+                  {entry.review && <> · reviewed</>}
+                  {entry.liked && <> · ♥ liked</>}
+                </div>
+              </div>
+              <Stars rating={entry.rating} />
+            </li>
+          )
+        })}
+      </ol>
+      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+    </>
+  )
+}
+
+function Reviews({ username }: { username: string }) {
+  // Reviews are the journal entries with text.
+  const activity = useActivity(username)
+  const items = activity.data?.pages.flatMap((p) => p.results).filter((e) => e.review) ?? []
+  if (activity.isPending) return <Skeleton lines={5} />
+  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  return (
+    <>
+      {items.length === 0 ? (
+        <Empty>{activity.hasNextPage ? 'No reviews among the latest entries.' : 'No reviews yet.'}</Empty>
+      ) : (
+        <ul className="review-list">
+          {items.map((entry) => (
+            <ReviewItem key={entry.id} review={entry} showGame />
+          ))}
+        </ul>
+      )}
+      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+    </>
+  )
+}
+
+const STATUSES: [LibraryStatus, string][] = [
+  ['played', 'Played'],
+  ['liked', 'Liked'],
+  ['backlog', 'Backlog'],
+  ['wishlist', 'Wishlist'],
+]
+
+function Games({ username }: { username: string }) {
+  const [params] = useSearchParams()
+  const requested = params.get('status')
+  const status: LibraryStatus = STATUSES.some(([s]) => s === requested) ? (requested as LibraryStatus) : 'played'
+  const games = useInfiniteQuery({
+    queryKey: ['library', username, status],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/users/{username}/games', {
+          params: { path: { username }, query: { status, limit: 48, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  })
+  const items = games.data?.pages.flatMap((p) => p.results) ?? []
+  return (
+    <>
+      <nav className="segmented games-filter" aria-label="Which games">
+        {STATUSES.map(([value, label]) => (
+          <Link key={value} to={`?status=${value}`} aria-current={value === status ? 'page' : undefined} replace>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {games.isPending ? (
+        <GridSkeleton />
+      ) : games.isError ? (
+        <ErrorState error={games.error} retry={() => games.refetch()} />
+      ) : items.length === 0 ? (
+        <Empty>No games here yet.</Empty>
+      ) : (
+        <>
+          <GameGrid label={`${status} games`}>
+            {items.map((item) => (
+              <GameCard key={item.game.id} game={item.game} />
+            ))}
+          </GameGrid>
+          <LoadMore hasNext={games.hasNextPage} loading={games.isFetchingNextPage} onClick={() => games.fetchNextPage()} />
+        </>
+      )}
+    </>
+  )
+}
+
+function Lists({ username, isMe }: { username: string; isMe: boolean }) {
+  const lists = useInfiniteQuery({
+    queryKey: ['lists', username],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/users/{username}/lists', {
+          params: { path: { username }, query: { limit: 24, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  })
+  const items = lists.data?.pages.flatMap((p) => p.results) ?? []
+  return (
+    <>
+      {isMe && (
+        <p>
+          <Link to="/lists/new" className="button button-small">
+            New list
+          </Link>
+        </p>
+      )}
+      {lists.isPending ? (
+        <Skeleton lines={3} />
+      ) : lists.isError ? (
+        <ErrorState error={lists.error} retry={() => lists.refetch()} />
+      ) : items.length === 0 ? (
+        <Empty>No lists yet.</Empty>
+      ) : (
+        <>
+          <ul className="list-cards">
+            {items.map((list) => (
+              <li key={list.id} className="list-card">
+                <Link to={`/lists/${list.id}`}>
+                  <span className="list-card-stack" aria-hidden="true">
+                    {list.preview.length === 0 ? (
+                      <span className="list-card-empty" />
+                    ) : (
+                      list.preview.map((game) => <GameCover key={game.id} game={game} size="md" decorative />)
+                    )}
+                  </span>
+                  <span className="list-card-title">{list.title}</span>
+                  <span className="list-card-sub">
+                    {plural(list.game_count, 'game')}
+                    {list.ranked && ' · ranked'}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <LoadMore hasNext={lists.hasNextPage} loading={lists.isFetchingNextPage} onClick={() => lists.fetchNextPage()} />
+        </>
+      )}
+    </>
+  )
+}
+
+function Network({ profile }: { profile: ProfileData }) {
+  return (
+    <div>
+      <ul className="stat-tiles">
+        <li>
+          <strong>{profile.stats.following}</strong>
+          <span>following</span>
+        </li>
+        <li>
+          <strong>{profile.stats.followers}</strong>
+          <span>followers</span>
+        </li>
+      </ul>
+      <p className="empty">
+        {profile.followingUser
+          ? `You follow ${profile.username}.`
+          : 'Follow people to see what they play in your feed on the home page.'}
+      </p>
+    </div>
+  )
+}
+
+const HALF_STARS = ['½', '1', '1½', '2', '2½', '3', '3½', '4', '4½', '5']
+
+function StatsTab({ username }: { username: string }) {
+  const stats = useQuery({
+    queryKey: ['stats', username],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/users/{username}/stats', { params: { path: { username } }, signal })),
+  })
+  if (stats.isPending) return <Skeleton lines={6} />
+  if (stats.isError) return <ErrorState error={stats.error} retry={() => stats.refetch()} />
+  const { counts } = stats.data
+  const tiles: [number | string, string][] = [
+    [counts.played, 'played'],
+    [counts.completed, 'finished'],
+    [counts.backlog, 'in backlog'],
+    [counts.wishlist, 'wishlisted'],
+    [counts.liked, 'liked'],
+    [counts.ratings, 'ratings'],
+    [counts.average_rating != null ? counts.average_rating.toFixed(1) : '–', 'average rating'],
+    [counts.reviews, 'reviews'],
+    [counts.journal_entries, 'journal entries'],
+    [counts.lists, 'lists'],
+  ]
+  return (
+    <div>
+      <ul className="stat-tiles">
+        {tiles.map(([value, label]) => (
+          <li key={label}>
+            <strong>{value}</strong>
+            <span>{label}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="charts">
+        {stats.data.finished_per_year.length > 0 ? (
+          <ColumnChart
+            title="Games finished per year"
+            bars={stats.data.finished_per_year.map((y) => ({ label: String(y.year), value: y.count }))}
+          />
+        ) : (
+          <figure className="chart">
+            <figcaption>Games finished per year</figcaption>
+            <p className="empty">Log a game as finished to start this chart.</p>
+          </figure>
+        )}
+        <ColumnChart
+          alt
+          title="Ratings (stars)"
+          bars={stats.data.rating_distribution.map((count, i) => ({ label: HALF_STARS[i] ?? '', value: count }))}
+        />
+        <BarList title="Top platforms" items={stats.data.top_platforms} />
+        <BarList title="Top genres" items={stats.data.top_genres} />
+      </div>
+    </div>
+  )
+}
+
+export default function Profile() {
+  const { username = '', tab = '' } = useParams()
+  const profile = useProfile(username)
+  const auth = useAuth()
+  const tabs = useRef<HTMLElement>(null)
+  useTitle(profile.data ? profile.data.username : username)
+  // On a narrow screen the tabs scroll sideways: keep the current one in view.
+  useEffect(() => {
+    const nav = tabs.current
+    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]')
+    if (nav && current) nav.scrollLeft = Math.max(0, current.offsetLeft - nav.offsetLeft - 24)
+  }, [tab, profile.isSuccess])
+  if (profile.isPending) return <Skeleton lines={4} cover />
+  if (profile.isError) {
+    if (profile.error instanceof ApiError && profile.error.status === 404) return <NotFoundState what="person" />
+    return <ErrorState error={profile.error} retry={() => profile.refetch()} />
+  }
+  if (!TABS.some(([t]) => t === tab)) return <NotFoundState />
+  const p = profile.data
+  const current = tab as Tab
+  const base = `/u/${p.username}`
+  return (
+    <div className="profile-page">
+      <Header profile={p} />
+      <Favorites profile={p} />
+      <nav className="tabs" aria-label="Profile sections" ref={tabs}>
+        {TABS.map(([t, label]) => (
+          <NavLink key={t} to={t ? `${base}/${t}` : base} end aria-current={t === current ? 'page' : undefined}>
+            {label}
+          </NavLink>
+        ))}
+      </nav>
+      <section aria-label={TABS.find(([t]) => t === current)?.[1]}>
+        {current === '' && <Activity username={p.username} />}
+        {current === 'games' && <Games username={p.username} />}
+        {current === 'reviews' && <Reviews username={p.username} />}
+        {current === 'lists' && <Lists username={p.username} isMe={auth.user?.id === p.id} />}
+        {current === 'network' && <Network profile={p} />}
+        {current === 'stats' && <StatsTab username={p.username} />}
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,49 @@
+import { useSearchParams } from 'react-router'
+import { useGameSearch } from '../components/GameCombobox'
+import { GameCard, GameGrid } from '../components/GameCover'
+import { Empty, ErrorState, GridSkeleton } from '../components/States'
+import { useTitle } from '../lib/hooks'
+
+export default function Search() {
+  const [params, setParams] = useSearchParams()
+  const query = (params.get('q') ?? '').trim()
+  useTitle(query ? `Search: ${query}` : 'Search')
+  const search = useGameSearch(query, 50)
+  return (
+    <div className="search-page">
+      <h1 className="page-title">{query ? <>Games matching “{query}”</> : 'Search games'}</h1>
+      <form
+        role="search"
+        className="search-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          const value = new FormData(event.currentTarget).get('q')
+          setParams(value ? { q: String(value) } : {})
+        }}
+      >
+        <label htmlFor="search-page-q" className="visually-hidden">
+          Game name
+        </label>
+        <input id="search-page-q" name="q" type="search" defaultValue={query} key={query} placeholder="Game name" />
+        <button type="submit" className="button">
+          Search
+        </button>
+      </form>
+      {!query ? (
+        <Empty>Type a game’s name: typos are fine.</Empty>
+      ) : search.isPending ? (
+        <GridSkeleton count={12} />
+      ) : search.isError ? (
+        <ErrorState error={search.error} retry={() => search.refetch()} />
+      ) : search.data.length === 0 ? (
+        <Empty>No games match “{query}”.</Empty>
+      ) : (
+        <GameGrid label="Results">
+          {search.data.map((hit) => (
+            <GameCard key={hit.id} game={hit} caption={hit.release_year ?? undefined} />
+          ))}
+        </GameGrid>
+      )}
+    </div>
+  )
+}
