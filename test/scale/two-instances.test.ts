@@ -127,6 +127,11 @@ describe('WORKERS=2 on one SQLite file', { timeout: 120_000 }, () => {
       RATE_LIMIT_AUTH_PER_MINUTE: '0',
     })
     const primary = server.child.pid as number
+    // The first worker up answers the health check; wait for the second before counting who answers.
+    await waitFor('both workers to listen', async () =>
+      server.logLines().filter((line) => String(line.msg).startsWith('Server listening')).length === 2,
+      30_000,
+    )
     const names = Array.from({ length: 20 }, (_, i) => `player${i}`)
     const users = await Promise.all(names.map((name) => signUp(server, name)))
     assert.equal(new Set(users.map((user) => user.id)).size, 20)
