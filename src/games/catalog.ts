@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js'
 import { insertGame } from './repository.js'
 
 /** An entry of resources/games.json: facts only, unknown ones left out. */
-interface CatalogEntry {
+export interface CatalogEntry {
   name: string
   slug: string
   year: number | null

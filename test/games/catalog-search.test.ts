@@ -5,16 +5,7 @@ import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { insertGame, searchNameOf } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
-
-/** An entry of the shipped catalog, as resources/games.json writes it. */
-interface CatalogEntry {
-  name: string
-  slug: string
-  year: number | null
-  platforms: string[]
-  genres: string[]
-  developers: string[]
-}
+import type { CatalogEntry } from '../../src/games/catalog.js'
 
 const CATALOG = JSON.parse(
   fs.readFileSync(new URL('../../resources/games.json', import.meta.url), 'utf8'),

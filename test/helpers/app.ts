@@ -60,7 +60,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   }
 }
 
-async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {

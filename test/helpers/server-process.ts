@@ -10,8 +10,8 @@ import { once } from 'node:events'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import pg from 'pg'
 import { STRONG_PASSWORD } from './client.js'
+import { withPgClient } from './app.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const STARTUP_TIMEOUT_MS = 30_000
@@ -256,16 +256,6 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 export async function closeAllProxies(): Promise<void> {
   await Promise.all([...openProxies].map((proxy) => proxy.cut().catch(() => {})))
   openProxies.clear()
-}
-
-async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 export interface PostgresDatabase {
