@@ -245,34 +245,8 @@ export default function Game() {
           <div className="game-details">
             {g.summary && <p className="game-summary">{g.summary}</p>}
             <dl className="facts">
-              {g.platforms.length > 0 && (
-                <>
-                  <dt>Platforms</dt>
-                  <dd>
-                    <ul className="tags">
-                      {g.platforms.map((p) => (
-                        <li key={p} className="tag">
-                          {p}
-                        </li>
-                      ))}
-                    </ul>
-                  </dd>
-                </>
-              )}
-              {g.genres.length > 0 && (
-                <>
-                  <dt>Genres</dt>
-                  <dd>
-                    <ul className="tags">
-                      {g.genres.map((p) => (
-                        <li key={p} className="tag">
-                          {p}
-                        </li>
-                      ))}
-                    </ul>
-                  </dd>
-                </>
-              )}
+              <TagFact label="Platforms" values={g.platforms} />
+              <TagFact label="Genres" values={g.genres} />
               {g.developers.length > 0 && (
                 <>
                   <dt>Developers</dt>
@@ -289,5 +263,24 @@ export default function Game() {
       </div>
       <Reviews slug={g.slug} />
     </article>
+  )
+}
+
+/** One line of the facts list: a label and its values as tags; nothing when there are none. */
+function TagFact({ label, values }: { label: string; values: string[] }) {
+  if (values.length === 0) return null
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <ul className="tags">
+          {values.map((value) => (
+            <li key={value} className="tag">
+              {value}
+            </li>
+          ))}
+        </ul>
+      </dd>
+    </>
   )
 }
