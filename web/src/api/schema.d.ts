@@ -43,15 +43,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -136,15 +136,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -225,15 +225,15 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -314,15 +314,15 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -459,15 +459,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -531,15 +531,15 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -659,15 +659,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -757,15 +757,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -848,15 +848,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -927,15 +927,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1001,15 +1001,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1092,15 +1092,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1210,15 +1210,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1416,15 +1416,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1500,15 +1500,15 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1561,15 +1561,15 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1666,15 +1666,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -1915,15 +1915,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2011,15 +2011,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2075,15 +2075,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2148,15 +2148,15 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2235,15 +2235,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2297,15 +2297,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2525,15 +2525,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2614,15 +2614,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2776,15 +2776,15 @@ export interface paths {
                         "application/json": unknown[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -2868,15 +2868,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3010,15 +3010,15 @@ export interface paths {
                         "text/csv": string;
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3293,15 +3293,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3451,15 +3451,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3561,15 +3561,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3644,15 +3644,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3733,15 +3733,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3788,15 +3788,15 @@ export interface paths {
                         "application/json": unknown[];
                     };
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
@@ -3902,15 +3902,15 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Messages by field name; `non_field_errors` for errors of the whole input. */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            detail?: string;
-                        } & {
+                            detail: string;
+                        } | {
                             [key: string]: string[];
                         };
                     };
