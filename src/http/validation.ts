@@ -105,7 +105,8 @@ function describe(error: ErrorObject): [field: string, message: string] | undefi
       return [field, `Ensure this value is a multiple of ${String(params.multipleOf)}.`]
     case 'enum':
     case 'const':
-      return [field, `"${String(error.data)}" is not a valid choice.`]
+      // Only a plain value is quoted back: a nested one can be too deep to turn into text.
+      return [field, isPlainValue(error.data) ? `"${String(error.data)}" is not a valid choice.` : 'Not a valid choice.']
     case 'minItems':
       return [field, `Ensure this field has at least ${String(params.limit)} elements.`]
     case 'maxItems':
@@ -118,6 +119,10 @@ function describe(error: ErrorObject): [field: string, message: string] | undefi
     default:
       return [field, error.message ?? 'Invalid value.']
   }
+}
+
+function isPlainValue(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function')
 }
 
 function joinPath(path: string, key: string): string {

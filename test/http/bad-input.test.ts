@@ -124,6 +124,18 @@ describeEachDatabase('bad input', (current) => {
     }
   })
 
+  test('a value nested thousands deep is a 400 naming the field, never a 500', async () => {
+    const user = await registerUser(app(), 'madeline')
+    const deep = '['.repeat(5000) + ']'.repeat(5000)
+    const response = await call(app(), 'POST', '/api/actions/journal/', {
+      token: user.token,
+      body: `{"game": 1, "date": "2024-01-01", "entry_type": ${deep}}`,
+      headers: { 'content-type': 'application/json' },
+    })
+    assert.equal(response.status, 400, response.text)
+    assert.deepEqual(response.body.entry_type, ['Not a valid choice.'])
+  })
+
   test('a NUL character anywhere in a request is a 400 and creates nothing', async () => {
     const inBody = await call(app(), 'POST', REGISTER, { body: { ...validRegistration, username: 'made\u0000line' } })
     assert.equal(inBody.status, 400)
