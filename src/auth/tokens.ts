@@ -68,6 +68,11 @@ export async function revokeToken(db: Db, tokenDigest: string): Promise<void> {
   await db.deleteFrom('auth_tokens').where('digest', '=', tokenDigest).execute()
 }
 
+/** Signs a user out everywhere but on the token of this request. */
+export async function revokeOtherTokens(db: Db, userId: number, keptDigest: string): Promise<void> {
+  await db.deleteFrom('auth_tokens').where('user_id', '=', userId).where('digest', '!=', keptDigest).execute()
+}
+
 export async function revokeAllTokens(db: Db, userId: number): Promise<void> {
   await db.deleteFrom('auth_tokens').where('user_id', '=', userId).execute()
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
+import { revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { uniqueViolation, type Db } from '../db/database.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
@@ -127,10 +128,30 @@ async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {
   if (missing.length > 0) throw invalid({ favorites: missing.map((id) => `Game ${id} does not exist.`) })
 }
 
+async function requirePassword(db: Db, userId: number, password: string, field: string): Promise<void> {
+  const passwordHash = await findPasswordHash(db, userId)
+  if (!(await verifyPassword(passwordHash, password))) throw invalid({ [field]: ['Incorrect password.'] })
+}
+
+/**
+ * Replaces a password after checking the current one; the new one follows the registration rules. Every other
+ * session ends (a changed password is often a response to someone else having it); this one stays signed in.
+ */
+export async function changePassword(db: Db, session: Session, input: { current_password: string; new_password: string }) {
+  await requirePassword(db, session.user.id, input.current_password, 'current_password')
+  const { username, email } = session.user
+  const problems = passwordProblems(input.new_password, { username, email })
+  if (problems.length > 0) throw invalid({ new_password: problems })
+  const passwordHash = await hashPassword(input.new_password)
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', session.user.id).execute()
+    await revokeOtherTokens(trx, session.user.id, session.tokenDigest)
+  })
+}
+
 /** Checks the owner's password, then deletes the account and everything it owns. */
 export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
-  const passwordHash = await findPasswordHash(db, userId)
-  if (!(await verifyPassword(passwordHash, password))) throw invalid({ password: ['Incorrect password.'] })
+  await requirePassword(db, userId, password, 'password')
   await db.transaction().execute(async (trx) => {
     // Their likes vanish with them: the liked reviews' counts must follow.
     await trx

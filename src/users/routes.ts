@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
-import { checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
+import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
 import { accountCsv, accountJson, findAccountData } from './export.js'
 import {
   findProfileByUsername,
@@ -19,6 +19,7 @@ import {
 } from './repository.js'
 import {
   AuthResult,
+  ChangePasswordBody,
   CurrentUser,
   DeleteAccountBody,
   ExportQuery,
@@ -138,6 +139,24 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
     async (request, reply) => {
       await deleteAccount(db, sessionOf(request).user.id, request.body.password)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/api/users/user/password/',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Change your password; your other sessions are signed out, this one stays',
+        body: ChangePasswordBody,
+        response: { 204: NoContent, ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(db, sessionOf(request), request.body)
       return reply.code(204).send(null)
     },
   )

@@ -107,6 +107,14 @@ export const ExportQuery = Type.Object(
   { additionalProperties: false },
 )
 
+export const ChangePasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    new_password: Type.String({ minLength: 1, description: '8 to 1024 characters; not common, not all digits.' }),
+  },
+  { additionalProperties: false },
+)
+
 export const DeleteAccountBody = Type.Object(
   { password: Type.String({ minLength: 1, maxLength: 1024, description: 'Your password, to confirm' }) },
   { additionalProperties: false },

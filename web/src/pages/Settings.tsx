@@ -238,6 +238,52 @@ function Sessions() {
   )
 }
 
+function ChangePassword() {
+  const [current, setCurrent] = useState('')
+  const [next, setNext] = useState('')
+  const change = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/users/user/password/', { body: { current_password: current, new_password: next } })),
+    onSuccess: () => {
+      setCurrent('')
+      setNext('')
+    },
+  })
+  const errors = errorsOf(change.error)
+  return (
+    <section className="settings-section" aria-labelledby="password-heading">
+      <h2 id="password-heading">Change password</h2>
+      <p>Your other sessions are signed out; this one stays signed in.</p>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault()
+          change.mutate()
+        }}
+      >
+        <FormErrors errors={errors} shownFields={['current_password', 'new_password']} />
+        <Field label="Current password" errors={errors.current_password}>
+          {(props) => (
+            <input {...props} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+          )}
+        </Field>
+        <Field label="New password" errors={errors.new_password}>
+          {(props) => (
+            <input {...props} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+          )}
+        </Field>
+        <div>
+          <button type="submit" className="button" disabled={!current || !next || change.isPending}>
+            {change.isPending ? 'Changing…' : 'Change password'}
+          </button>
+          {change.isSuccess && <p role="status">Password changed.</p>}
+        </div>
+      </form>
+    </section>
+  )
+}
+
 function DeleteAccount() {
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -294,6 +340,7 @@ function SettingsContent() {
         <h2 id="profile-heading">Profile</h2>
         <ProfileForm key={profile.data.username} profile={profile.data} />
       </section>
+      <ChangePassword />
       <Sessions />
       <Export />
       <DeleteAccount />
