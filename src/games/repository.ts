@@ -122,16 +122,19 @@ export async function resolveGameId(db: Db, reference: GameReference): Promise<n
   if (row) return row.id
   if (!reference.name) throw notFound('Game not found. Send its "name" with the "igdb" id to add it.')
   const input = { igdb: reference.igdb, name: reference.name }
-  // Another request may add the same game at this moment: then nothing is inserted here (no error, which would
-  // abort a PostgreSQL transaction) and the look that follows finds theirs.
-  await db
-    .insertInto('games')
-    .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
-    .onConflict((oc) => oc.column('igdb').doNothing())
-    .execute()
-  const added = await findByIgdb()
-  if (!added) throw new Error(`game igdb=${reference.igdb} neither inserted nor found`)
-  return added.id
+  // Another request may add the same game (same igdb, same slug) at this moment: ON CONFLICT DO NOTHING, on any
+  // unique index, waits for it and inserts nothing (no error, which would abort a PostgreSQL transaction), and
+  // the look that follows finds theirs. If only the slug clashed (another game), try again with a fresh slug.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await db
+      .insertInto('games')
+      .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+    const added = await findByIgdb()
+    if (added) return added.id
+  }
+  throw new Error(`game igdb=${reference.igdb} could not be added`)
 }
 
 /** The columns of a GameSummary, for queries that join `games`. */
