@@ -8,7 +8,7 @@ import { decodeCursor, Page, pageOf, type CursorValues } from '../http/cursor.js
 import { forbidden, invalid, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { UsernameParams } from '../users/schemas.js'
-import { findUserIdByUsername } from '../users/repository.js'
+import { requireUserIdByUsername } from '../users/repository.js'
 import { entryChangesOf, entryValuesOf } from './input.js'
 import {
   applyEntryToLibrary,
@@ -155,7 +155,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { limit, cursor } = request.query
       const after = readCursor<[string, number]>(cursor, ['string', 'number'])
-      const userId = found(await findUserIdByUsername(db, request.params.username))
+      const userId = await requireUserIdByUsername(db, request.params.username)
       const entries = await findUserEntries(db, userId, limit + 1, after)
       return pageOf(entries, limit, (last) => [last.date, last.id])
     },

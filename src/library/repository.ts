@@ -1,6 +1,12 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
 import { pageOf } from '../http/cursor.js'
+
+/**
+ * Pages walk a (time, game id) key newest first; `(a, b) < (x, y)` compares rows of values, on SQLite and on
+ * PostgreSQL alike, so the next page starts right after the last game shown even when two share a time.
+ */
 
 /** One of a person's lists, newest first, a page at a time (cursor: when the last game was added, its id). */
 export async function findLibraryPage(
@@ -19,12 +25,7 @@ export async function findLibraryPage(
     .orderBy('s.created_at', 'desc')
     .orderBy('g.id', 'desc')
     .limit(limit + 1)
-  if (after) {
-    const [createdAt, gameId] = after
-    query = query.where((eb) =>
-      eb.or([eb('s.created_at', '<', createdAt), eb.and([eb('s.created_at', '=', createdAt), eb('g.id', '<', gameId)])]),
-    )
-  }
+  if (after) query = query.where(sql<boolean>`(s.created_at, g.id) < (${after[0]}, ${after[1]})`)
   const page = pageOf(await query.execute(), limit, (last) => [last.created_at, last.id])
   return {
     results: page.results.map(({ created_at, ...game }) => ({ game, added_at: created_at })),
@@ -42,12 +43,7 @@ export async function findRatingsPage(db: Db, userId: number, after: [string, nu
     .orderBy('r.updated_at', 'desc')
     .orderBy('g.id', 'desc')
     .limit(limit + 1)
-  if (after) {
-    const [updatedAt, gameId] = after
-    query = query.where((eb) =>
-      eb.or([eb('r.updated_at', '<', updatedAt), eb.and([eb('r.updated_at', '=', updatedAt), eb('g.id', '<', gameId)])]),
-    )
-  }
+  if (after) query = query.where(sql<boolean>`(r.updated_at, g.id) < (${after[0]}, ${after[1]})`)
   const page = pageOf(await query.execute(), limit, (last) => [last.updated_at, last.id])
   return {
     results: page.results.map(({ half_stars, updated_at, ...game }) => ({ game, rating: half_stars / 2, rated_at: updated_at })),

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../db/database.js'
 import { decodeCursor } from '../http/cursor.js'
-import { notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { findUserIdByUsername } from '../users/repository.js'
+import { requireUserIdByUsername } from '../users/repository.js'
 import { UsernameParams } from '../users/schemas.js'
 import { findLibraryPage, findRatingsPage } from './repository.js'
 import { LibraryPage, LibraryQuery, RatingsPage, RatingsQuery } from './schemas.js'
@@ -12,11 +11,6 @@ const tags = ['library']
 
 /** Public, paginated reads of a person's games: for libraries too big to come whole with the profile. */
 export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  async function userIdOf(username: string): Promise<number> {
-    const userId = await findUserIdByUsername(db, username)
-    if (userId === undefined) throw notFound()
-    return userId
-  }
   const cursorOf = (cursor: string | undefined) =>
     cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
@@ -33,7 +27,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { status, cursor, limit } = request.query
-      return findLibraryPage(db, await userIdOf(request.params.username), status, cursorOf(cursor), limit)
+      return findLibraryPage(db, await requireUserIdByUsername(db, request.params.username), status, cursorOf(cursor), limit)
     },
   )
 
@@ -50,7 +44,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { cursor, limit } = request.query
-      return findRatingsPage(db, await userIdOf(request.params.username), cursorOf(cursor), limit)
+      return findRatingsPage(db, await requireUserIdByUsername(db, request.params.username), cursorOf(cursor), limit)
     },
   )
 }

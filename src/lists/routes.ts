@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js'
 import { Page, pageOf } from '../http/cursor.js'
 import { forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
-import { findUserIdByUsername } from '../users/repository.js'
+import { requireUserIdByUsername } from '../users/repository.js'
 import { beforeIdOf, listIdOf } from './input.js'
 import {
   deleteList,
@@ -175,8 +175,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     async (request) => {
       const { cursor, limit } = request.query
       const beforeId = beforeIdOf(cursor)
-      const userId = await findUserIdByUsername(db, request.params.username)
-      if (userId === undefined) throw notFound()
+      const userId = await requireUserIdByUsername(db, request.params.username)
       const page = pageOf(await findUserLists(db, userId, beforeId, limit + 1), limit, (list) => [list.id])
       return { ...page, results: await summarizeLists(db, page.results) }
     },

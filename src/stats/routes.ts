@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../db/database.js'
-import { notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { findUserIdByUsername } from '../users/repository.js'
+import { requireUserIdByUsername } from '../users/repository.js'
 import { UsernameParams } from '../users/schemas.js'
 import { findStats } from './repository.js'
 import { Stats } from './schemas.js'
@@ -19,9 +18,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       },
     },
     async (request) => {
-      const userId = await findUserIdByUsername(db, request.params.username)
-      if (userId === undefined) throw notFound()
-      return findStats(db, userId)
+      return findStats(db, await requireUserIdByUsername(db, request.params.username))
     },
   )
 }

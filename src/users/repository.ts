@@ -3,6 +3,7 @@ import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { notFound } from '../http/errors.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
 import { findStatsCounts } from '../stats/repository.js'
@@ -93,6 +94,13 @@ export async function findCredentials(db: Db, login: string) {
 export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
   return row?.password_hash
+}
+
+/** The id of the user a path names; an unknown name is a 404. */
+export async function requireUserIdByUsername(db: Db, username: string): Promise<number> {
+  const userId = await findUserIdByUsername(db, username)
+  if (userId === undefined) throw notFound()
+  return userId
 }
 
 export async function findUserIdByUsername(db: Db, username: string): Promise<number | undefined> {
