@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifySchema, type FastifyServerOptions } from 'fastify'
 import { createAuthHooks } from './auth/authenticate.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
@@ -101,6 +101,7 @@ export async function buildApp(options: AppOptions) {
   })
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
   await app.register(swagger, {
+    transform: documentDefaultedQueryAsOptional,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -132,6 +133,19 @@ export async function buildApp(options: AppOptions) {
   answerWrongMethods(app, routes)
   if (options.webDist !== null) await registerWebApp(app, options.webDist)
   return app
+}
+
+/**
+ * A query parameter with a default (limit, sort…) must stay in the schema's `required` list so the handler can
+ * count on it being filled in, but a client may leave it out: the document says so, and generated clients do not
+ * force it.
+ */
+function documentDefaultedQueryAsOptional({ schema, url }: { schema: FastifySchema; url: string }) {
+  const query = schema?.querystring as { properties?: Record<string, { default?: unknown }>; required?: string[] } | undefined
+  if (!query?.properties || !query.required) return { schema, url }
+  const properties = query.properties
+  const required = query.required.filter((key) => properties[key]?.default === undefined)
+  return { schema: { ...schema, querystring: { ...query, required } }, url }
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -3,8 +3,7 @@ import type { ActivityType } from '../db/tables.js'
 import { GameSummary } from '../games/schemas.js'
 import { CursorQuery, Page } from '../http/cursor.js'
 import { Nullable } from '../http/schemas.js'
-
-export const UserBadge = Type.Object({ id: Type.Integer(), username: Type.String(), gravatar: Type.String() })
+import { UserBadge } from '../users/schemas.js'
 
 export const FeedItem = Type.Object({
   id: Type.Integer(),

@@ -4,6 +4,7 @@ import type { EntryType } from '../db/tables.js'
 import { GameSummary } from '../games/schemas.js'
 import { CursorQuery } from '../http/cursor.js'
 import { Id, Nullable } from '../http/schemas.js'
+import { UserBadge } from '../users/schemas.js'
 
 export const ENTRY_TYPES: readonly EntryType[] = ['finished', 'started', 'played', 'abandoned', 'replayed']
 
@@ -89,11 +90,10 @@ export const ReviewsQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const EntryAuthor = Type.Object({ id: Type.Integer(), username: Type.String(), gravatar: Type.String() })
 
 export const Entry = Type.Object({
   id: Type.Integer(),
-  user: EntryAuthor,
+  user: UserBadge,
   game: GameSummary,
   date: Type.String({ description: 'YYYY-MM-DD' }),
   entry_type: EntryTypeOutput,
@@ -123,7 +123,7 @@ export const CommentBody = Type.Object(
 
 export const Comment = Type.Object({
   id: Type.Integer(),
-  user: EntryAuthor,
+  user: UserBadge,
   body: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
 })

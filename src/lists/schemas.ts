@@ -3,6 +3,7 @@ import { GameReferenceFields } from '../actions/schemas.js'
 import { GameSummary } from '../games/schemas.js'
 import { CursorQuery } from '../http/cursor.js'
 import { Nullable } from '../http/schemas.js'
+import { UserBadge } from '../users/schemas.js'
 
 export const MAX_LIST_GAMES = 1000
 export const PREVIEW_SIZE = 5
@@ -83,7 +84,7 @@ export type ListItem = Static<typeof ListItem>
 
 export const ListDetail = Type.Object({
   ...ListFields,
-  user: Type.Object({ id: Type.Integer(), username: Type.String(), gravatar: Type.String() }),
+  user: UserBadge,
   games: Type.Array(ListItem),
   game_count: Type.Integer(),
 })

@@ -1,8 +1,9 @@
-import type { Insertable, Updateable } from 'kysely'
+import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { pageOf } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
@@ -178,6 +179,35 @@ async function findFollowEdges(db: Db, userId: number) {
     db.selectFrom('follows').select('follower_id').where('followee_id', '=', userId).orderBy('created_at').execute(),
   ])
   return { following: following.map((row) => row.followee_id), followers: followers.map((row) => row.follower_id) }
+}
+
+/**
+ * A page of the people following a user ('followers') or followed by them ('following'), most recent follow
+ * first; the cursor is the (time, user id) of the last follow shown. The follow indexes hold both columns in
+ * that order, so a page is an index range read whatever the number of follows.
+ */
+export async function findFollowsPage(
+  db: Db,
+  userId: number,
+  direction: 'followers' | 'following',
+  after: [string, number] | undefined,
+  limit: number,
+) {
+  const [ownColumn, otherColumn] = direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
+  let query = db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', otherColumn)
+    .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', 'f.created_at'])
+    .where(ownColumn, '=', userId)
+    .orderBy('f.created_at', 'desc')
+    .orderBy(otherColumn, 'desc')
+    .limit(limit + 1)
+  if (after) query = query.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${after[0]}, ${after[1]})`)
+  const page = pageOf(await query.execute(), limit, (last) => [last.created_at, last.id])
+  return {
+    results: page.results.map(({ id, username, gravatar, bio, created_at }) => ({ user: { id, username, gravatar }, bio, followed_at: created_at })),
+    next: page.next,
+  }
 }
 
 /** Follows a user (a no-op when already following), noting it in the follower's activity. Run it in a transaction. */

@@ -5,14 +5,17 @@ import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Sess
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
+import { decodeCursor } from '../http/cursor.js'
 import { badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
 import { accountCsv, accountJson, findAccountData } from './export.js'
 import {
+  findFollowsPage,
   findProfileByUsername,
   findUserIdByUsername,
   followUser,
+  requireUserIdByUsername,
   unfollowUser,
   usernameKey,
   type ProfileData,
@@ -25,6 +28,8 @@ import {
   ExportQuery,
   EmptyList,
   FollowBody,
+  FollowsPage,
+  FollowsQuery,
   LoginBody,
   Profile,
   ProfileUpdateBody,
@@ -257,4 +262,27 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     await db.transaction().execute((trx) => unfollowUser(trx, me.id, targetId))
     return []
   })
+
+  for (const direction of ['followers', 'following'] as const) {
+    app.get(
+      `/api/users/:username/${direction}`,
+      {
+        schema: {
+          tags,
+          summary:
+            direction === 'followers'
+              ? 'The people following a user, most recent first, a page at a time'
+              : 'The people a user follows, most recent first, a page at a time',
+          params: UsernameParams,
+          querystring: FollowsQuery,
+          response: { 200: FollowsPage, ...errorResponses(400, 404) },
+        },
+      },
+      async (request) => {
+        const { cursor, limit } = request.query
+        const after = cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
+        return findFollowsPage(db, await requireUserIdByUsername(db, request.params.username), direction, after, limit)
+      },
+    )
+  }
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { MAX_FAVORITES } from '../actions/schemas.js'
 import { GameSummary } from '../games/schemas.js'
+import { CursorQuery, Page } from '../http/cursor.js'
 import { Id, Nullable } from '../http/schemas.js'
 import { StatsCounts } from '../stats/schemas.js'
 
@@ -32,6 +33,9 @@ export const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 )
+
+/** How a person is shown wherever they appear beside something: their name and their avatar. */
+export const UserBadge = Type.Object({ id: Type.Integer(), username: Type.String(), gravatar: Type.String() })
 
 export const AccountUser = Type.Object({ id: Type.Integer(), username: Type.String(), email: Type.String() })
 
@@ -118,4 +122,14 @@ export const ChangePasswordBody = Type.Object(
 export const DeleteAccountBody = Type.Object(
   { password: Type.String({ minLength: 1, maxLength: 1024, description: 'Your password, to confirm' }) },
   { additionalProperties: false },
+)
+
+export const FollowsQuery = Type.Object(CursorQuery, { additionalProperties: false })
+
+export const FollowsPage = Page(
+  Type.Object({
+    user: UserBadge,
+    bio: Nullable(Type.String()),
+    followed_at: Type.String({ format: 'date-time', description: 'When the follow was made' }),
+  }),
 )

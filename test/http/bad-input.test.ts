@@ -279,6 +279,23 @@ describeEachDatabase('bad input', (current) => {
     assert.deepEqual(Object.keys(created.properties).sort(), ['expiry', 'token', 'user'])
   })
 
+  test('GET /openapi.json lets clients leave out query parameters that have a default, and no others', async () => {
+    const doc = (await call(app(), 'GET', '/openapi.json')).body
+    const parametersOf = (path: string) =>
+      Object.fromEntries(
+        (doc.paths[path].get.parameters as { in: string; name: string; required: boolean }[])
+          .filter((parameter) => parameter.in === 'query')
+          .map((parameter) => [parameter.name, parameter.required]),
+      )
+    assert.deepEqual(parametersOf('/api/users/{username}/games'), { status: true, cursor: false, limit: false })
+    assert.deepEqual(parametersOf('/api/users/{username}/followers'), { cursor: false, limit: false })
+    // ...and the server still fills in the default when the parameter is left out.
+    await registerUser(app(), 'madeline')
+    const page = await call(app(), 'GET', '/api/users/madeline/games?status=played')
+    assert.equal(page.status, 200)
+    assert.equal((await call(app(), 'GET', '/api/users/madeline/games')).status, 400)
+  })
+
   test('GET /docs serves the interactive documentation as HTML', async () => {
     for (const url of ['/docs', '/docs/']) {
       const response = await call(app(), 'GET', url)
