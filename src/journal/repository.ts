@@ -172,15 +172,19 @@ export async function findEntry(db: Db, entryId: number, viewerId?: number): Pro
   return row && presentEntry(row)
 }
 
-/** A person's entries, latest day first (then latest written); `after` is the last entry's [date, id]. */
+/**
+ * A person's entries (or only their reviews), latest day first, then latest written; `after` is the last entry's
+ * [date, id]. With a viewer, each entry says whether the viewer likes it.
+ */
 export async function findUserEntries(
   db: Db,
   userId: number,
-  limit: number,
-  after: [date: string, id: number] | undefined,
+  options: { limit: number; after: [date: string, id: number] | undefined; reviewsOnly?: boolean; viewerId?: number },
 ): Promise<Entry[]> {
-  const rows = await selectEntries(db, undefined)
+  const { limit, after, reviewsOnly = false, viewerId } = options
+  const rows = await selectEntries(db, viewerId)
     .where('journal_entries.user_id', '=', userId)
+    .$if(reviewsOnly, (query) => query.where('journal_entries.review', 'is not', null))
     .$if(after !== undefined, (query) =>
       query.where((eb) =>
         eb(eb.refTuple('journal_entries.played_on', 'journal_entries.id'), '<', eb.tuple(...(after as [string, number]))),

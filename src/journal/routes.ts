@@ -156,7 +156,30 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const { limit, cursor } = request.query
       const after = readCursor<[string, number]>(cursor, ['string', 'number'])
       const userId = await requireUserIdByUsername(db, request.params.username)
-      const entries = await findUserEntries(db, userId, limit + 1, after)
+      const entries = await findUserEntries(db, userId, { limit: limit + 1, after })
+      return pageOf(entries, limit, (last) => [last.date, last.id])
+    },
+  )
+
+  app.get(
+    '/api/users/:username/reviews',
+    {
+      onRequest: auth.optionalUser,
+      schema: {
+        tags: reviewTags,
+        summary: "A person's reviews (journal entries with text), latest day first",
+        description: 'With a token, each review says whether you like it (`liked_by_me`).',
+        params: UsernameParams,
+        querystring: PageQuery,
+        response: { 200: Page(Entry), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query
+      const after = readCursor<[string, number]>(cursor, ['string', 'number'])
+      const userId = await requireUserIdByUsername(db, request.params.username)
+      const viewerId = request.session?.user.id
+      const entries = await findUserEntries(db, userId, { limit: limit + 1, after, reviewsOnly: true, viewerId })
       return pageOf(entries, limit, (last) => [last.date, last.id])
     },
   )

@@ -177,6 +177,55 @@ describeEachDatabase('reviews: listing, likes and comments', (current) => {
     assert.deepEqual(wrongCursor.body, { cursor: ['Invalid cursor.'] })
   })
 
+  it("lists a person's reviews, latest day first, without their entries that have no text", async () => {
+    const alice = await registerUser(app(), 'alice')
+    const bob = await registerUser(app(), 'bob')
+    const celeste = await addGame('Celeste')
+    const hades = await addGame('Hades')
+    const tunic = await addGame('Tunic')
+    const old = await logged(alice, celeste, { date: '2023-05-01', review: 'Hard and kind.' })
+    await logged(alice, hades, { date: '2024-02-01' })
+    const recent = await logged(alice, tunic, { date: '2024-03-01', review: 'Read the manual.', spoilers: true })
+    await logged(bob, tunic, { date: '2024-04-01', review: 'Foxes!' })
+
+    const response = await call(app(), 'GET', '/api/users/alice/reviews')
+
+    assert.equal(response.status, 200, response.text)
+    assert.deepEqual(response.body, { results: [recent, old], next: null })
+  })
+
+  it("pages through a person's reviews with the cursor, and says with a token which ones the viewer liked", async () => {
+    const alice = await registerUser(app(), 'alice')
+    const bob = await registerUser(app(), 'bob')
+    const reviews = []
+    for (let day = 1; day <= 5; day++) {
+      const game = await addGame(`Game ${day}`)
+      reviews.push(await logged(alice, game, { date: `2024-01-0${day}`, review: `Day ${day}.` }))
+    }
+    assert.equal((await like(bob, reviews[1].id)).status, 200)
+
+    const seen: number[] = []
+    let query = '?limit=2'
+    for (;;) {
+      const page = await call(app(), 'GET', `/api/users/alice/reviews${query}`, { token: bob.token })
+      assert.equal(page.status, 200, page.text)
+      for (const entry of page.body.results) assert.equal(entry.liked_by_me, entry.id === reviews[1].id)
+      seen.push(...idsOf(page))
+      if (page.body.next === null) break
+      query = `?limit=2&cursor=${page.body.next}`
+    }
+    assert.deepEqual(seen, reviews.map((review) => review.id).reverse())
+    const anonymous = await call(app(), 'GET', '/api/users/alice/reviews')
+    assert.equal('liked_by_me' in anonymous.body.results[0], false)
+  })
+
+  it("answers 404 for an unknown person's reviews and 400 for a bad cursor", async () => {
+    await registerUser(app(), 'alice')
+    assert.equal((await call(app(), 'GET', '/api/users/nobody/reviews')).status, 404)
+    assert.equal((await call(app(), 'GET', '/api/users/alice/reviews?cursor=bad')).status, 400)
+    assert.equal((await call(app(), 'GET', '/api/users/alice/reviews?limit=0')).status, 400)
+  })
+
   it('likes a review once however often asked: like_count 1, one like, one activity', async () => {
     const { bob, gameId, first } = await fourEntries()
 

@@ -1145,10 +1145,10 @@ export interface paths {
         /** What the people you follow did, newest first */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1352,12 +1352,12 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                     /** @description recent: newest first; popular: most liked first */
-                    sort: "recent" | "popular";
+                    sort?: "recent" | "popular";
                 };
                 header?: never;
                 path: {
@@ -1471,9 +1471,9 @@ export interface paths {
         /** The games people did the most with in the last week, month, or ever */
         get: {
             parameters: {
-                query: {
-                    limit: number;
-                    period: "week" | "month" | "all";
+                query?: {
+                    limit?: number;
+                    period?: "week" | "month" | "all";
                 };
                 header?: never;
                 path?: never;
@@ -1533,8 +1533,8 @@ export interface paths {
         /** Find games by name (typo-tolerant, prefix-aware), best match first */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -1975,10 +1975,10 @@ export interface paths {
         /** A review's comments, oldest first */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -2477,6 +2477,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{username}/followers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people following a user, most recent first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                bio: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the follow was made
+                                 */
+                                followed_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/following": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people a user follows, most recent first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                bio: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the follow was made
+                                 */
+                                followed_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{username}/games": {
         parameters: {
             query?: never;
@@ -2490,7 +2654,7 @@ export interface paths {
                 query: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                     status: "played" | "liked" | "backlog" | "wishlist";
                 };
                 header?: never;
@@ -2569,10 +2733,10 @@ export interface paths {
         /** A user's lists, newest first, each with its number of games and its first few */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -2610,6 +2774,125 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's reviews (journal entries with text), latest day first
+         * @description With a token, each review says whether you like it (`liked_by_me`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                comment_count: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                /** @enum {string} */
+                                entry_type: "finished" | "started" | "played" | "abandoned" | "replayed";
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                id: number;
+                                like_count: number;
+                                liked: boolean;
+                                /** @description Reviews of a game, with a token: whether you liked it */
+                                liked_by_me?: boolean;
+                                platform: string | null;
+                                /** @description 0.5 to 5 stars */
+                                rating: number | null;
+                                /** @description null when the entry is not a review */
+                                review: string | null;
+                                /** @description Clients hide the review text behind a warning */
+                                spoilers: boolean;
+                                /** Format: date-time */
+                                updated_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
                             }[];
                         };
                     };
@@ -2989,8 +3272,8 @@ export interface paths {
         /** Download everything you own: profile, lists of games, ratings, journal, reviews, lists */
         get: {
             parameters: {
-                query: {
-                    format: "json" | "csv";
+                query?: {
+                    format?: "json" | "csv";
                 };
                 header?: never;
                 path?: never;
@@ -3500,10 +3783,10 @@ export interface paths {
         /** A person's journal, latest day first */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -3605,10 +3888,10 @@ export interface paths {
         /** A person's ratings, most recent first, a page at a time */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description The `next` of the previous page */
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path: {

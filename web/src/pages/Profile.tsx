@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useRef } from 'react'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
-import type { LibraryStatus, Profile as ProfileData } from '../api/types'
+import type { FollowsItem, LibraryStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
 import { BarList, ColumnChart } from '../components/Charts'
@@ -34,18 +34,18 @@ export function useProfile(username: string) {
   })
 }
 
-function FollowButton({ profile }: { profile: ProfileData }) {
+function FollowButton({ username, following }: { username: string; following: boolean }) {
   const queryClient = useQueryClient()
-  const following = profile.followingUser ?? false
   const follow = useMutation({
     mutationFn: () =>
       unwrap(
         following
-          ? api.POST('/api/users/unfollow/', { body: { username: profile.username } })
-          : api.POST('/api/users/follow/', { body: { username: profile.username } }),
+          ? api.POST('/api/users/unfollow/', { body: { username } })
+          : api.POST('/api/users/follow/', { body: { username } }),
       ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['profile'] })
+      void queryClient.invalidateQueries({ queryKey: ['follows'] })
       void queryClient.invalidateQueries({ queryKey: ['feed'] })
     },
   })
@@ -59,7 +59,7 @@ function FollowButton({ profile }: { profile: ProfileData }) {
         onClick={() => follow.mutate()}
       >
         {following ? 'Following' : 'Follow'}
-        <span className="visually-hidden"> {profile.username}</span>
+        <span className="visually-hidden"> {username}</span>
       </button>
       {follow.error && (
         <span className="panel-error" role="alert">
@@ -95,7 +95,7 @@ function Header({ profile }: { profile: ProfileData }) {
               Edit profile
             </Link>
           ) : auth.signedIn ? (
-            <FollowButton profile={profile} />
+            <FollowButton username={profile.username} following={profile.followingUser ?? false} />
           ) : null}
         </div>
       </div>
@@ -113,13 +113,13 @@ function Header({ profile }: { profile: ProfileData }) {
           </Link>
         </li>
         <li>
-          <Link to={`/u/${profile.username}/network`}>
+          <Link to={`/u/${profile.username}/network?show=following`}>
             <strong>{profile.stats.following}</strong>
             <span>Following</span>
           </Link>
         </li>
         <li>
-          <Link to={`/u/${profile.username}/network`}>
+          <Link to={`/u/${profile.username}/network?show=followers`}>
             <strong>{profile.stats.followers}</strong>
             <span>Followers</span>
           </Link>
@@ -199,23 +199,31 @@ function Activity({ username }: { username: string }) {
 }
 
 function Reviews({ username }: { username: string }) {
-  // Reviews are the journal entries with text.
-  const activity = useActivity(username)
-  const items = activity.data?.pages.flatMap((p) => p.results).filter((e) => e.review) ?? []
-  if (activity.isPending) return <Skeleton lines={5} />
-  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  const auth = useAuth()
+  const reviews = useInfiniteQuery({
+    queryKey: ['reviews', 'of', username, auth.signedIn],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/users/{username}/reviews', {
+          params: { path: { username }, query: { limit: 20, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  })
+  const items = reviews.data?.pages.flatMap((p) => p.results) ?? []
+  if (reviews.isPending) return <Skeleton lines={5} />
+  if (reviews.isError) return <ErrorState error={reviews.error} retry={() => reviews.refetch()} />
+  if (items.length === 0) return <Empty>No reviews yet.</Empty>
   return (
     <>
-      {items.length === 0 ? (
-        <Empty>{activity.hasNextPage ? 'No reviews among the latest entries.' : 'No reviews yet.'}</Empty>
-      ) : (
-        <ul className="review-list">
-          {items.map((entry) => (
-            <ReviewItem key={entry.id} review={entry} showGame />
-          ))}
-        </ul>
-      )}
-      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+      <ul className="review-list">
+        {items.map((entry) => (
+          <ReviewItem key={entry.id} review={entry} showGame />
+        ))}
+      </ul>
+      <LoadMore hasNext={reviews.hasNextPage} loading={reviews.isFetchingNextPage} onClick={() => reviews.fetchNextPage()} />
     </>
   )
 }
@@ -331,25 +339,81 @@ function Lists({ username, isMe }: { username: string; isMe: boolean }) {
   )
 }
 
-function Network({ profile }: { profile: ProfileData }) {
+const DIRECTIONS = [
+  ['following', 'Following'],
+  ['followers', 'Followers'],
+] as const
+
+function Person({ item, viewerFollows }: { item: FollowsItem; viewerFollows: boolean | null }) {
+  const { user } = item
   return (
-    <div>
-      <ul className="stat-tiles">
-        <li>
-          <strong>{profile.stats.following}</strong>
-          <span>following</span>
-        </li>
-        <li>
-          <strong>{profile.stats.followers}</strong>
-          <span>followers</span>
-        </li>
-      </ul>
-      <p className="empty">
-        {profile.followingUser
-          ? `You follow ${profile.username}.`
-          : 'Follow people to see what they play in your feed on the home page.'}
-      </p>
-    </div>
+    <li className="person">
+      <Avatar src={user.gravatar} name={user.username} size={48} />
+      <div className="person-text">
+        <Link to={`/u/${user.username}`} className="person-name">
+          {user.username}
+        </Link>
+        {item.bio && <p className="person-bio">{item.bio}</p>}
+      </div>
+      {viewerFollows !== null && <FollowButton username={user.username} following={viewerFollows} />}
+    </li>
+  )
+}
+
+function Network({ profile }: { profile: ProfileData }) {
+  const [params] = useSearchParams()
+  const direction = params.get('show') === 'followers' ? 'followers' : 'following'
+  const auth = useAuth()
+  // Who the viewer follows, to show a follow button beside everyone else.
+  const viewer = useProfile(auth.user?.username ?? '')
+  const viewerFollowing = new Set(viewer.data?.following ?? [])
+  const people = useInfiniteQuery({
+    queryKey: ['follows', profile.username, direction],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET(`/api/users/{username}/${direction}`, {
+          params: { path: { username: profile.username }, query: { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  })
+  const items = people.data?.pages.flatMap((p) => p.results) ?? []
+  return (
+    <>
+      <nav className="segmented games-filter" aria-label="Following or followers">
+        {DIRECTIONS.map(([value, label]) => (
+          <Link key={value} to={`?show=${value}`} aria-current={value === direction ? 'page' : undefined} replace>
+            {label} <span className="segmented-count">{value === 'followers' ? profile.stats.followers : profile.stats.following}</span>
+          </Link>
+        ))}
+      </nav>
+      {people.isPending ? (
+        <Skeleton lines={4} />
+      ) : people.isError ? (
+        <ErrorState error={people.error} retry={() => people.refetch()} />
+      ) : items.length === 0 ? (
+        <Empty>
+          {direction === 'followers'
+            ? `Nobody follows ${profile.username} yet.`
+            : `${profile.username} doesn’t follow anyone yet.`}
+        </Empty>
+      ) : (
+        <>
+          <ul className="people" aria-label={direction === 'followers' ? `People following ${profile.username}` : `People ${profile.username} follows`}>
+            {items.map((item) => (
+              <Person
+                key={item.user.id}
+                item={item}
+                viewerFollows={auth.user && viewer.data && item.user.id !== auth.user.id ? viewerFollowing.has(item.user.id) : null}
+              />
+            ))}
+          </ul>
+          <LoadMore hasNext={people.hasNextPage} loading={people.isFetchingNextPage} onClick={() => people.fetchNextPage()} />
+        </>
+      )}
+    </>
   )
 }
 

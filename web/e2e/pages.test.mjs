@@ -1,0 +1,118 @@
+// Every page of the app at phone (375 px) and desktop (1280 px) width, signed out and signed in: each shows what
+// it is for, has no serious or critical axe-core violation, writes nothing to the console, and is saved as
+// test-results/pages/<page>-<width>.png.
+//
+//   BASE_URL=http://127.0.0.1:8000 node --test e2e/pages.test.mjs     (in web/; scripts/e2e.mjs does this)
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { api, assertAccessible, BASE, launchBrowser, newPeople, openBrowser, screenshot, settled } from './browser.mjs'
+
+const [alice, bob] = newPeople('alice', 'bob')
+
+/** Alice and Bob through the API: a rating, a review, favorites, a list, a follow, a like and a comment. */
+async function setUpPeople() {
+  for (const person of [alice, bob]) {
+    const { token } = await api('POST', '/api/users/register/', { body: person })
+    person.token = token
+  }
+  const celeste = await api('GET', '/api/games/celeste')
+  const hollow = await api('GET', '/api/games/hollow-knight')
+  await api('PATCH', `/api/users/profile/${alice.username}`, {
+    token: alice.token,
+    body: { bio: 'Climbing, one strawberry at a time.', location: 'Celeste Mountain', twitter: '@alice', favorites: [celeste.id, hollow.id] },
+  })
+  const review = await api('POST', '/api/actions/journal/', {
+    token: alice.token,
+    body: { game: celeste.id, date: '2024-03-01', entry_type: 'finished', platform: 'PC', rating: 4.5, liked: true, review: 'The music carries you up the mountain.' },
+  })
+  await api('POST', '/api/actions/journal/', {
+    token: alice.token,
+    body: { game: hollow.id, date: '2023-11-20', entry_type: 'abandoned', rating: 3, review: 'The ending of the Path of Pain…', spoilers: true },
+  })
+  const hades = await api('GET', '/api/games/hades')
+  await api('POST', '/api/actions/wishlist/', { token: alice.token, body: { game: hades.id, value: true } })
+  const list = await api('POST', '/api/lists/', {
+    token: alice.token,
+    body: { title: 'Mountains to climb', description: 'Hard, fair, kind.', ranked: true, games: [{ game: celeste.id, note: 'Farewell is the hardest chapter.' }, { game: hollow.id }] },
+  })
+  await api('POST', '/api/users/follow/', { token: bob.token, body: { username: alice.username } })
+  await api('POST', '/api/users/follow/', { token: alice.token, body: { username: bob.username } })
+  await api('POST', `/api/reviews/${review.id}/like`, { token: bob.token })
+  await api('POST', `/api/reviews/${review.id}/comments`, { token: bob.token, body: { body: 'Have you tried the B-sides?' } })
+  return { list }
+}
+
+/**
+ * The pages: a name, a path, who looks (nobody, or Alice), and what must be on the screen once it has loaded.
+ * Functions of the list id, which exists only once the data is set up.
+ */
+const pagesOf = ({ list }) => [
+  { name: 'home', path: '/', check: (page) => page.getByRole('heading', { name: /Popular/ }).first() },
+  { name: 'signup', path: '/signup', check: (page) => page.getByRole('button', { name: 'Create account' }) },
+  { name: 'signin', path: '/signin', check: (page) => page.getByRole('button', { name: 'Sign in' }) },
+  { name: 'search', path: '/search?q=hollow', check: (page) => page.getByRole('link', { name: /Hollow Knight/ }).first() },
+  { name: 'game', path: '/games/celeste', check: (page) => page.getByText('The music carries you up the mountain.') },
+  { name: 'profile', path: `/u/${alice.username}`, check: (page) => page.getByRole('heading', { name: 'Favorite games' }) },
+  { name: 'profile-games', path: `/u/${alice.username}/games`, check: (page) => page.getByRole('list', { name: 'played games' }) },
+  { name: 'profile-reviews', path: `/u/${alice.username}/reviews`, check: (page) => page.getByText('The music carries you up the mountain.') },
+  { name: 'profile-lists', path: `/u/${alice.username}/lists`, check: (page) => page.getByText('Mountains to climb') },
+  {
+    name: 'profile-followers',
+    path: `/u/${alice.username}/network?show=followers`,
+    check: (page) => page.getByRole('list', { name: `People following ${alice.username}` }).getByRole('link', { name: bob.username }),
+  },
+  { name: 'profile-stats', path: `/u/${alice.username}/stats`, check: (page) => page.getByRole('img', { name: /Ratings \(stars\)/ }) },
+  { name: 'list', path: `/lists/${list.id}`, check: (page) => page.getByText('Farewell is the hardest chapter.') },
+  { name: 'unknown-user', path: '/u/nobody-at-all', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
+  { name: 'unknown-game', path: '/games/no-such-game', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
+  { name: 'unknown-list', path: '/lists/99999999', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
+  { name: 'unknown-page', path: '/no/such/page', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
+  { name: 'feed', path: '/', as: alice, check: (page) => page.getByRole('heading', { name: `Welcome back, ${alice.username}` }) },
+  { name: 'game-signed-in', path: '/games/celeste', as: alice, check: (page) => page.getByRole('button', { name: 'Log or review…' }) },
+  { name: 'profile-own', path: `/u/${alice.username}`, as: alice, check: (page) => page.getByRole('link', { name: 'Edit profile' }) },
+  {
+    name: 'profile-following',
+    path: `/u/${bob.username}/network?show=following`,
+    as: alice,
+    check: (page) => page.getByRole('list', { name: `People ${bob.username} follows` }).getByRole('link', { name: alice.username }),
+  },
+  { name: 'list-new', path: '/lists/new', as: alice, check: (page) => page.getByRole('button', { name: 'Create list' }) },
+  { name: 'list-edit', path: `/lists/${list.id}/edit`, as: alice, check: (page) => page.getByLabel('Note for Celeste') },
+  { name: 'settings', path: '/settings', as: alice, check: (page) => page.getByRole('button', { name: 'Save profile' }) },
+]
+
+describe('every page at phone and desktop width', () => {
+  let browser
+  let pages = []
+
+  before(async () => {
+    browser = await launchBrowser()
+    pages = pagesOf(await setUpPeople())
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  for (const width of [375, 1280]) {
+    test(`${width} px: each page shows its content, passes axe-core and logs no error`, async (t) => {
+      for (const spec of pages) {
+        await t.test(`${spec.name} (${spec.path}${spec.as ? ', signed in' : ''})`, async () => {
+          const { context, page, errors } = await openBrowser(browser, { width, height: width < 600 ? 812 : 900, token: spec.as?.token, bypassCSP: true })
+          try {
+            await page.goto(new URL(spec.path, BASE).href)
+            await spec.check(page).waitFor()
+            await settled(page)
+            await screenshot(page, 'pages', `${spec.name}-${width}`)
+            await assertAccessible(page)
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+            assert.ok(overflow <= 0, `the page is ${overflow}px wider than the ${width}px screen`)
+            assert.deepEqual(errors, [])
+          } finally {
+            await context.close()
+          }
+        })
+      }
+    })
+  }
+})

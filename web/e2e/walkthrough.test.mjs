@@ -1,0 +1,194 @@
+// Two people use Overworld in Debian's Chromium, step by step; each step checks what the person would see.
+// Alice signs up, searches a game with the keyboard, rates, favorites, logs and reviews it, makes a list; Bob
+// follows her, sees it in his feed, likes and comments on her review; Alice edits her profile, looks at her stats,
+// signs out and back in. Screenshots of the steps: test-results/walkthrough/.
+//
+//   BASE_URL=http://127.0.0.1:8000 node --test e2e/walkthrough.test.mjs     (in web/; scripts/e2e.mjs does this)
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { assertAccessible, BASE, launchBrowser, newPeople, openBrowser, screenshot } from './browser.mjs'
+
+const [alice, bob] = newPeople('alice', 'bob')
+
+describe('two people use Overworld', () => {
+  let browser
+  /** Alice's and Bob's browsers. */
+  let a
+  let b
+  let step = 0
+  const shot = (page, name) => screenshot(page, 'walkthrough', `${String(++step).padStart(2, '0')}-${name}`)
+
+  before(async () => {
+    browser = await launchBrowser()
+    a = await openBrowser(browser, { bypassCSP: true })
+    b = await openBrowser(browser, { bypassCSP: true })
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  test('a sign-up with a bad email shows the message next to the email field', async () => {
+    await a.page.goto(`${BASE}/signup`)
+    await a.page.getByLabel('Username').fill(alice.username)
+    await a.page.getByLabel('Email').fill('not-an-email')
+    await a.page.getByLabel('Password').fill(alice.password)
+    await a.page.getByRole('button', { name: 'Create account' }).click()
+    const emailError = a.page.locator('.field-invalid').filter({ has: a.page.getByLabel('Email') }).locator('.field-errors')
+    await emailError.waitFor()
+    assert.match(await emailError.innerText(), /valid email/i)
+    assert.equal(await a.page.getByLabel('Email').getAttribute('aria-invalid'), 'true')
+    await shot(a.page, 'signup-error')
+  })
+
+  test('Alice corrects it and is signed in, welcomed on the home page', async () => {
+    await a.page.getByLabel('Email').fill(alice.email)
+    await a.page.getByRole('button', { name: 'Create account' }).click()
+    await a.page.getByRole('heading', { name: `Welcome back, ${alice.username}` }).waitFor()
+    assert.equal(new URL(a.page.url()).pathname, '/')
+  })
+
+  test('she searches with the keyboard: typing shows suggestions, ↓ and Enter open the game', async () => {
+    const search = a.page.getByRole('combobox', { name: 'Search games' })
+    await search.fill('celest')
+    await a.page.getByRole('option', { name: /Celeste/ }).first().waitFor()
+    assert.equal(await search.getAttribute('aria-expanded'), 'true')
+    await search.press('ArrowDown')
+    assert.ok(await search.getAttribute('aria-activedescendant'))
+    await assertAccessible(a.page)
+    await shot(a.page, 'search-suggestions')
+    await search.press('Enter')
+    await a.page.getByRole('heading', { level: 1, name: 'Celeste' }).waitFor()
+    assert.equal(new URL(a.page.url()).pathname, '/games/celeste')
+  })
+
+  test('she rates it 4.5 stars and makes it a favorite', async () => {
+    await a.page.locator('.viewer-panel').getByText('4.5 stars').click({ force: true })
+    await a.page.getByRole('status').filter({ hasText: 'Rated 4.5 stars.' }).waitFor()
+    await a.page.getByRole('button', { name: 'Favorite' }).click()
+    await a.page.waitForFunction(() => document.querySelector('[data-kind="favorite"]')?.getAttribute('aria-pressed') === 'true')
+  })
+
+  test('she logs it with a review: the review shows on the page and the game is marked played', async () => {
+    await a.page.getByRole('button', { name: 'Log or review…' }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Log Celeste' })
+    await dialog.getByLabel('Platform').fill('PC')
+    await dialog.getByLabel('Review').fill('Every screen is a little puzzle. The music carries you up the mountain.')
+    await dialog.getByLabel('Liked it').check()
+    await assertAccessible(a.page)
+    await shot(a.page, 'log-dialog')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await a.page.locator('.review').filter({ hasText: alice.username }).filter({ hasText: 'The music carries you' }).waitFor()
+    await a.page.waitForFunction(() => document.querySelector('[data-kind="played"]')?.getAttribute('aria-pressed') === 'true')
+    assert.equal(await dialog.isVisible(), false)
+    await shot(a.page, 'game-after-log')
+  })
+
+  test('she makes a list: two games added through search, reordered, with a note', async () => {
+    await a.page.getByRole('link', { name: 'New list' }).click()
+    await a.page.getByLabel('Title').fill('Mountains to climb')
+    const add = a.page.getByRole('combobox', { name: 'Add a game' })
+    for (const [q, name] of [['celeste', /Celeste/], ['hollow knight', /Hollow Knight/]]) {
+      await add.fill(q)
+      await a.page.getByRole('option', { name }).first().waitFor()
+      await a.page.locator('.combobox-list:not([aria-busy])').waitFor()
+      await add.press('ArrowDown')
+      await add.press('Enter')
+    }
+    await a.page.getByRole('button', { name: /Move Hollow Knight up/ }).click()
+    await a.page.getByLabel('Note for Celeste').fill('Farewell is the hardest chapter.')
+    await a.page.getByRole('button', { name: 'Create list' }).click()
+    await a.page.getByRole('heading', { level: 1, name: 'Mountains to climb' }).waitFor()
+    assert.deepEqual(await a.page.locator('.list-items .game-card-name').allInnerTexts(), ['Hollow Knight', 'Celeste'])
+    await a.page.getByText('Farewell is the hardest chapter.').waitFor()
+    await shot(a.page, 'list')
+  })
+
+  test('Bob signs up and follows Alice from her profile', async () => {
+    await b.page.goto(`${BASE}/signup`)
+    await b.page.getByLabel('Username').fill(bob.username)
+    await b.page.getByLabel('Email').fill(bob.email)
+    await b.page.getByLabel('Password').fill(bob.password)
+    await b.page.getByRole('button', { name: 'Create account' }).click()
+    await b.page.getByRole('heading', { name: `Welcome back, ${bob.username}` }).waitFor()
+    await b.page.goto(`${BASE}/u/${alice.username}`)
+    await b.page.getByRole('button', { name: `Follow ${alice.username}` }).click()
+    await b.page.getByRole('button', { name: `Following ${alice.username}` }).waitFor()
+  })
+
+  test("Alice's followers tab names Bob, and Bob's following tab names Alice", async () => {
+    await b.page.goto(`${BASE}/u/${alice.username}/network?show=followers`)
+    const followers = b.page.getByRole('list', { name: `People following ${alice.username}` })
+    await followers.getByRole('link', { name: bob.username }).waitFor()
+    assert.equal(await followers.getByRole('listitem').count(), 1)
+    await b.page.goto(`${BASE}/u/${bob.username}/network?show=following`)
+    const following = b.page.getByRole('list', { name: `People ${bob.username} follows` })
+    await following.getByRole('link', { name: alice.username }).waitFor()
+    // From his own list he can unfollow her right there; the button says he follows her.
+    await following.getByRole('button', { name: `Following ${alice.username}` }).waitFor()
+    await shot(b.page, 'following')
+  })
+
+  test("Bob's feed shows Alice's review and her list", async () => {
+    await b.page.goto(BASE)
+    await b.page.locator('.feed-item').filter({ hasText: 'reviewed Celeste' }).waitFor()
+    await b.page.locator('.feed-item').filter({ hasText: 'Mountains to climb' }).waitFor()
+    await shot(b.page, 'feed')
+  })
+
+  test("Bob likes and comments on Alice's review", async () => {
+    await b.page.goto(`${BASE}/games/celeste`)
+    const review = b.page.locator('.review').filter({ hasText: alice.username }).first()
+    await review.getByRole('button', { name: /Like/ }).click()
+    await review.getByRole('button', { name: /Liked/ }).waitFor()
+    await review.getByRole('button', { name: /comment/ }).click()
+    await review.getByLabel('Add a comment').fill('Have you tried the B-sides?')
+    await review.getByRole('button', { name: 'Post comment' }).click()
+    await review.locator('.comment').filter({ hasText: 'B-sides' }).waitFor()
+    await shot(b.page, 'review-liked-commented')
+  })
+
+  test("Alice's reviews tab shows her review with Bob's like", async () => {
+    await a.page.goto(`${BASE}/u/${alice.username}/reviews`)
+    const review = a.page.locator('.review').filter({ hasText: 'The music carries you' })
+    await review.waitFor()
+    assert.match(await review.innerText(), /Celeste/)
+    assert.match(await review.innerText(), /1 like/)
+  })
+
+  test('Alice edits her profile and sees it on her stats page, with charts', async () => {
+    await a.page.goto(`${BASE}/settings`)
+    await a.page.getByLabel('Bio').fill('Climbing, one strawberry at a time.')
+    await a.page.getByLabel('Location').fill('Celeste Mountain')
+    await a.page.getByLabel('Twitter').fill('@alice')
+    await a.page.getByRole('button', { name: 'Save profile' }).click()
+    await a.page.getByText('Saved.').waitFor()
+    await a.page.goto(`${BASE}/u/${alice.username}/stats`)
+    await a.page.getByText('Climbing, one strawberry at a time.').waitFor()
+    await a.page.getByText('Celeste Mountain').waitFor()
+    await a.page.getByRole('img', { name: /Ratings \(stars\)/ }).waitFor()
+    await shot(a.page, 'stats')
+  })
+
+  test('she signs out, and back in with her email; a reload keeps her signed in', async () => {
+    await a.page.getByRole('button', { name: 'Sign out' }).click()
+    await a.page.getByRole('link', { name: 'Sign in' }).first().click()
+    await a.page.getByLabel('Username or email').fill(alice.email)
+    await a.page.getByLabel('Password').fill(alice.password)
+    await a.page.getByRole('button', { name: 'Sign in' }).click()
+    await a.page.getByRole('heading', { name: `Welcome back, ${alice.username}` }).waitFor()
+    await a.page.reload()
+    await a.page.getByRole('heading', { name: `Welcome back, ${alice.username}` }).waitFor()
+  })
+
+  test('a token that stops working signs her out cleanly', async () => {
+    await a.page.evaluate(() => localStorage.setItem('overworld.token', 'expired'))
+    await a.page.goto(`${BASE}/settings`)
+    await a.page.getByText('Your session has ended').waitFor()
+    assert.equal(await a.page.evaluate(() => localStorage.getItem('overworld.token')), null)
+  })
+
+  test('nothing wrote an error to the console', () => {
+    assert.deepEqual([...a.errors, ...b.errors], [])
+  })
+})
