@@ -1,7 +1,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from 'kysely'
 import pg from 'pg'
 import type { Tables } from './tables.js'
 
@@ -40,7 +51,32 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  return new Kysely<Tables>({ dialect: new WriteTransactionSqliteDialect({ database: withStatementCache(sqlite) }) })
+}
+
+/**
+ * Kysely begins SQLite transactions with a plain (deferred) BEGIN: one that reads and then writes, while another
+ * process (WORKERS > 1) has written in between, cannot upgrade its lock and fails at once with SQLITE_BUSY
+ * instead of waiting. Our transactions are there to write, so they take the write lock up front (BEGIN
+ * IMMEDIATE), which waits up to busy_timeout for another process's write to finish.
+ */
+class WriteTransactionSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class WriteTransactionSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+
+  constructor(config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver(): SqliteDriver {
+    return new WriteTransactionSqliteDriver(this.#config)
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500

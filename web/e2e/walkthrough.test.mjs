@@ -1,10 +1,12 @@
 // Two people use Overworld in Debian's Chromium, step by step; each step checks what the person would see.
 // Alice signs up, searches a game with the keyboard, rates, favorites, logs and reviews it, makes a list; Bob
 // follows her, sees it in his feed, likes and comments on her review; Alice edits her profile, looks at her stats,
-// signs out and back in. Screenshots of the steps: test-results/walkthrough/.
+// signs out and back in; she deletes her list; Bob downloads his data, changes his password and deletes his
+// account. Screenshots of the steps: test-results/walkthrough/.
 //
 //   BASE_URL=http://127.0.0.1:8000 node --test e2e/walkthrough.test.mjs     (in web/; scripts/e2e.mjs does this)
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { after, before, describe, test } from 'node:test'
 import { assertAccessible, BASE, launchBrowser, newPeople, openBrowser, screenshot } from './browser.mjs'
 
@@ -170,6 +172,20 @@ describe('two people use Overworld', () => {
     await shot(a.page, 'stats')
   })
 
+  test('she deletes her list after confirming, and its page is then a 404', async () => {
+    await a.page.goto(`${BASE}/u/${alice.username}/lists`)
+    await a.page.getByRole('link', { name: /Mountains to climb/ }).click()
+    await a.page.getByRole('heading', { level: 1, name: 'Mountains to climb' }).waitFor()
+    const listUrl = a.page.url()
+    await a.page.getByRole('button', { name: 'Delete' }).click()
+    const confirm = a.page.getByRole('dialog', { name: 'Delete this list?' })
+    await confirm.getByRole('button', { name: 'Delete list' }).click()
+    await a.page.waitForURL(`${BASE}/u/${alice.username}/lists`)
+    await a.page.getByText('No lists yet.').waitFor()
+    await a.page.goto(listUrl)
+    await a.page.getByRole('heading', { name: 'We couldn’t find that list' }).waitFor()
+  })
+
   test('she signs out, and back in with her email; a reload keeps her signed in', async () => {
     await a.page.getByRole('button', { name: 'Sign out' }).click()
     await a.page.getByRole('link', { name: 'Sign in' }).first().click()
@@ -186,6 +202,38 @@ describe('two people use Overworld', () => {
     await a.page.goto(`${BASE}/settings`)
     await a.page.getByText('Your session has ended').waitFor()
     assert.equal(await a.page.evaluate(() => localStorage.getItem('overworld.token')), null)
+  })
+
+  test('Bob downloads his data as JSON from settings', async () => {
+    await b.page.goto(`${BASE}/settings`)
+    const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByRole('button', { name: 'Download JSON' }).click()])
+    assert.equal(download.suggestedFilename(), `overworld-${bob.username}.json`)
+    const data = JSON.parse(await readFile(await download.path(), 'utf8'))
+    assert.equal(data.profile.username, bob.username)
+    assert.deepEqual(data.review_comments.map((comment) => comment.body), ['Have you tried the B-sides?'])
+  })
+
+  test('Bob changes his password: a wrong current one is refused beside its field, the right one works', async () => {
+    const section = b.page.getByRole('region', { name: 'Change password' })
+    await section.getByLabel('Current password').fill('not-my-password-at-all')
+    await section.getByLabel('New password').fill('orange-badger-sonata-88')
+    await section.getByRole('button', { name: 'Change password' }).click()
+    await section.locator('.field-invalid').filter({ has: b.page.getByLabel('Current password') }).locator('.field-errors').waitFor()
+    await section.getByLabel('Current password').fill(bob.password)
+    await section.getByRole('button', { name: 'Change password' }).click()
+    await section.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor()
+    bob.password = 'orange-badger-sonata-88'
+  })
+
+  test('Bob deletes his account with his password: he is signed out and his profile is gone', async () => {
+    const section = b.page.getByRole('region', { name: 'Delete your account' })
+    await section.getByLabel('Your password, to confirm').fill(bob.password)
+    await section.getByLabel('I understand this cannot be undone').check()
+    await section.getByRole('button', { name: 'Delete my account' }).click()
+    await b.page.waitForURL(`${BASE}/`)
+    await b.page.getByRole('link', { name: 'Sign in' }).first().waitFor()
+    await b.page.goto(`${BASE}/u/${bob.username}`)
+    await b.page.getByRole('heading', { name: 'We couldn’t find that person' }).waitFor()
   })
 
   test('nothing wrote an error to the console', () => {

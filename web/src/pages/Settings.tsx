@@ -291,10 +291,11 @@ function DeleteAccount() {
   const [sure, setSure] = useState(false)
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/users/user/', { body: { password } })),
-    onSuccess: () => {
+    // Leave this page before forgetting the token: a signed-out visitor of settings is sent to sign in instead.
+    onSuccess: async () => {
+      await navigate('/', { replace: true })
       setToken(null)
       queryClient.clear()
-      navigate('/', { replace: true })
     },
   })
   const errors = errorsOf(remove.error)
