@@ -258,9 +258,8 @@ async function main(): Promise<void> {
   )
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-bench-'))
   const measurements: Measurement[] = []
-  const databases: [string, (scale: Scale) => Promise<string>][] = [
-    ['sqlite', async (scale) => `sqlite:${path.join(workDir, `${scale.name}.db`)}`],
-  ]
+  const databases: [string, (scale: Scale) => Promise<string>][] = []
+  if (process.env.BENCH_SKIP_SQLITE !== '1') databases.push(['sqlite', async (scale) => `sqlite:${path.join(workDir, `${scale.name}.db`)}`])
   if (process.env.BENCH_SKIP_POSTGRES !== '1') databases.push(['postgres', (scale) => freshPostgresSchema(`bench_${scale.name}`)])
   for (const [database, urlFor] of databases) {
     for (const scale of [SMALL, FULL]) {

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
 import { createMemoryLimiter, createRedisLimiter, createThrottles, type RateLimiter } from './http/rate-limit.js'
+import { trackInFlightRequests } from './http/in-flight.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
 import { gamesRoutes } from './games/routes.js'
@@ -20,6 +21,9 @@ import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
 import { registerWebApp } from './web/site.js'
+
+/** How long closing waits for requests whose clients have gone (each is bounded by its query timeouts anyway). */
+const CLOSE_GRACE_MS = 10_000
 
 export interface AppOptions {
   config: Config
@@ -80,7 +84,9 @@ export async function buildApp(options: AppOptions) {
   const throttles = createThrottles(limiter, config.rateLimits)
 
   app.decorateRequest('session', null)
+  const inFlight = trackInFlightRequests(app)
   app.addHook('onClose', async () => {
+    await inFlight.drained(CLOSE_GRACE_MS)
     await limiter.close()
     await db.destroy()
   })

@@ -9,6 +9,8 @@ import {
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
+  type PostgresPool,
+  type PostgresPoolClient,
   type SqliteDatabase,
   type SqliteDialectConfig,
   type SqliteStatement,
@@ -158,7 +160,42 @@ function openPostgres(url: string, poolSize: number, queryTimeoutMs: number): Db
     // a query's trigrams as candidates (pg_trgm's default of 60% would miss typos such as "zelad").
     client.query("set time zone 'UTC'; set pg_trgm.word_similarity_threshold = 0.3").catch(() => {})
   })
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) })
+}
+
+const MAX_PREPARED_STATEMENTS = 1000
+
+/**
+ * Kysely sends every query unnamed, so PostgreSQL parses and plans it anew each time. Our SQL text is stable
+ * (values are bound), so each distinct query with parameters gets a name: every connection then parses it once
+ * and keeps its plan (SQLite's statement cache does the same). The names are capped, so SQL that would vary
+ * without bound could never fill the server's memory; queries without parameters (DDL, BEGIN, several
+ * statements at once) stay unnamed.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>()
+  const nameOf = (text: string) => {
+    let name = names.get(text)
+    if (name === undefined && names.size < MAX_PREPARED_STATEMENTS) {
+      name = `overworld_${names.size + 1}`
+      names.set(text, name)
+    }
+    return name
+  }
+  return {
+    async connect() {
+      const client = await pool.connect()
+      return {
+        // Kysely calls query(sql, parameters) only: it streams with cursors, which we do not use.
+        query: ((text: string, values?: unknown[]) =>
+          values && values.length > 0
+            ? client.query({ name: nameOf(text), text, values })
+            : client.query(text, values)) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      }
+    },
+    end: () => pool.end(),
+  }
 }
 
 /** The name of the unique index or column a failed insert/update collided with, if that is why it failed. */

@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+export interface InFlightRequests {
+  /** Resolves once every request that has started has sent its answer, or after `timeoutMs` at the latest. */
+  drained(timeoutMs: number): Promise<void>
+}
+
+/**
+ * Counts the requests between arrival and answer. Closing the server waits for its connections, but a client that
+ * hangs up leaves its request running with no connection to wait for: closing must also wait for those before the
+ * database goes, or their next query fails on a destroyed driver.
+ */
+export function trackInFlightRequests(app: FastifyInstance): InFlightRequests {
+  const running = new Set<FastifyRequest>()
+  let onIdle: (() => void) | null = null
+  const finish = async (request: FastifyRequest) => {
+    if (running.delete(request) && running.size === 0) onIdle?.()
+  }
+  app.addHook('onRequest', async (request) => {
+    running.add(request)
+  })
+  // An answer passes onSend even when its client has gone; onResponse covers any that would not.
+  app.addHook('onSend', finish)
+  app.addHook('onResponse', finish)
+  return {
+    drained: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        if (running.size === 0) return resolve()
+        const timer = setTimeout(resolve, timeoutMs)
+        onIdle = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      }),
+  }
+}
