@@ -184,20 +184,34 @@ async function findFollowEdges(db: Db, userId: number) {
 /**
  * A page of the people following a user ('followers') or followed by them ('following'), most recent follow
  * first; the cursor is the (time, user id) of the last follow shown. The follow indexes hold both columns in
- * that order, so a page is an index range read whatever the number of follows.
+ * that order, so a page is an index range read whatever the number of follows. With a viewer, each person says
+ * whether the viewer follows them.
  */
 export async function findFollowsPage(
   db: Db,
   userId: number,
-  direction: 'followers' | 'following',
-  after: [string, number] | undefined,
-  limit: number,
+  options: { direction: 'followers' | 'following'; after: [string, number] | undefined; limit: number; viewerId?: number },
 ) {
-  const [ownColumn, otherColumn] = direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
+  const { direction, after, limit, viewerId } = options
+  const [ownColumn, otherColumn] =
+    direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
   let query = db
     .selectFrom('follows as f')
     .innerJoin('users as u', 'u.id', otherColumn)
     .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', 'f.created_at'])
+    .$if(viewerId !== undefined, (q) =>
+      q.select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('follows as v')
+              .select('v.followee_id')
+              .where('v.follower_id', '=', viewerId as number)
+              .whereRef('v.followee_id', '=', 'u.id'),
+          )
+          .as('followed_by_me'),
+      ),
+    )
     .where(ownColumn, '=', userId)
     .orderBy('f.created_at', 'desc')
     .orderBy(otherColumn, 'desc')
@@ -205,7 +219,12 @@ export async function findFollowsPage(
   if (after) query = query.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${after[0]}, ${after[1]})`)
   const page = pageOf(await query.execute(), limit, (last) => [last.created_at, last.id])
   return {
-    results: page.results.map(({ id, username, gravatar, bio, created_at }) => ({ user: { id, username, gravatar }, bio, followed_at: created_at })),
+    results: page.results.map((row) => ({
+      user: { id: row.id, username: row.username, gravatar: row.gravatar },
+      bio: row.bio,
+      followed_at: row.created_at,
+      ...(row.followed_by_me === undefined ? {} : { followed_by_me: !!row.followed_by_me }),
+    })),
     next: page.next,
   }
 }

@@ -267,6 +267,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     app.get(
       `/api/users/:username/${direction}`,
       {
+        onRequest: auth.optionalUser,
         schema: {
           tags,
           summary:
@@ -275,13 +276,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
               : 'The people a user follows, most recent first, a page at a time',
           params: UsernameParams,
           querystring: FollowsQuery,
-          response: { 200: FollowsPage, ...errorResponses(400, 404) },
+          response: { 200: FollowsPage, ...errorResponses(400, 401, 404) },
         },
       },
       async (request) => {
         const { cursor, limit } = request.query
         const after = cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
-        return findFollowsPage(db, await requireUserIdByUsername(db, request.params.username), direction, after, limit)
+        const userId = await requireUserIdByUsername(db, request.params.username)
+        return findFollowsPage(db, userId, { direction, after, limit, viewerId: request.session?.user.id })
       },
     )
   }

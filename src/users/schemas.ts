@@ -131,5 +131,6 @@ export const FollowsPage = Page(
     user: UserBadge,
     bio: Nullable(Type.String()),
     followed_at: Type.String({ format: 'date-time', description: 'When the follow was made' }),
+    followed_by_me: Type.Optional(Type.Boolean({ description: 'With a token: whether you follow this person' })),
   }),
 )

@@ -69,6 +69,27 @@ describeEachDatabase('GET /api/users/:username/followers and /following', (curre
     assert.deepEqual(usernamesOf((await call(app(), 'GET', '/api/users/granny/following')).body), [])
   })
 
+  it('says with a token whether the viewer follows each person listed, and says nothing without one', async () => {
+    await registerUser(app(), 'madeline')
+    const theo = await registerUser(app(), 'theo')
+    const granny = await registerUser(app(), 'granny')
+    const viewer = await registerUser(app(), 'viewer')
+    await follow(theo, 'madeline')
+    await follow(granny, 'madeline')
+    await follow(viewer, 'madeline')
+    await follow(viewer, 'theo')
+
+    const seen = await call(app(), 'GET', '/api/users/madeline/followers', { token: viewer.token })
+    assert.equal(seen.status, 200)
+    assert.deepEqual(
+      seen.body.results.map((item: { user: { username: string }; followed_by_me: boolean }) => [item.user.username, item.followed_by_me]),
+      [['viewer', false], ['granny', false], ['theo', true]],
+    )
+    const anonymous = await call(app(), 'GET', '/api/users/madeline/followers')
+    assert.equal(anonymous.body.results.some((item: object) => 'followed_by_me' in item), false)
+    assert.equal((await call(app(), 'GET', '/api/users/madeline/followers', { token: 'not-a-token' })).status, 401)
+  })
+
   it('pages through every follower exactly once, whatever the page size', async () => {
     const star = await registerUser(app(), 'star')
     const fans: RegisteredUser[] = []

@@ -2516,6 +2516,8 @@ export interface paths {
                                  * @description When the follow was made
                                  */
                                 followed_at: string;
+                                /** @description With a token: whether you follow this person */
+                                followed_by_me?: boolean;
                                 user: {
                                     gravatar: string;
                                     id: number;
@@ -2535,6 +2537,17 @@ export interface paths {
                             detail: string;
                         } | {
                             [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
                         };
                     };
                 };
@@ -2598,6 +2611,8 @@ export interface paths {
                                  * @description When the follow was made
                                  */
                                 followed_at: string;
+                                /** @description With a token: whether you follow this person */
+                                followed_by_me?: boolean;
                                 user: {
                                     gravatar: string;
                                     id: number;
@@ -2617,6 +2632,17 @@ export interface paths {
                             detail: string;
                         } | {
                             [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
                         };
                     };
                 };

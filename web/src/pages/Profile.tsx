@@ -364,11 +364,8 @@ function Network({ profile }: { profile: ProfileData }) {
   const [params] = useSearchParams()
   const direction = params.get('show') === 'followers' ? 'followers' : 'following'
   const auth = useAuth()
-  // Who the viewer follows, to show a follow button beside everyone else.
-  const viewer = useProfile(auth.user?.username ?? '')
-  const viewerFollowing = new Set(viewer.data?.following ?? [])
   const people = useInfiniteQuery({
-    queryKey: ['follows', profile.username, direction],
+    queryKey: ['follows', profile.username, direction, auth.signedIn],
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET(`/api/users/{username}/${direction}`, {
@@ -406,7 +403,7 @@ function Network({ profile }: { profile: ProfileData }) {
               <Person
                 key={item.user.id}
                 item={item}
-                viewerFollows={auth.user && viewer.data && item.user.id !== auth.user.id ? viewerFollowing.has(item.user.id) : null}
+                viewerFollows={auth.user && item.user.id !== auth.user.id ? (item.followed_by_me ?? false) : null}
               />
             ))}
           </ul>
