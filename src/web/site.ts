@@ -23,7 +23,10 @@ export async function registerWebApp(app: FastifyInstance, dist = WEB_DIST): Pro
     },
   })
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const wantsPage = !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')
+    // The home page is the site's whatever the client accepts (curl, a health probe); other unknown paths are
+    // pages only for a browser, so a program that mistypes a path still gets the API's JSON 404.
+    const path = request.url.split('?', 1)[0] ?? ''
+    const wantsPage = path === '/' || (!path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html'))
     if (!wantsPage) return reply.code(404).send({ detail: 'Not found.' })
     return reply.header('cache-control', 'no-cache').sendFile('index.html')
   })

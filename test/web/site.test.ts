@@ -38,6 +38,17 @@ describe('the web app served at /', () => {
     }
   })
 
+  it('answers / with the app whatever the client accepts, and other unknown paths as JSON 404s for programs', async () => {
+    for (const url of ['/', '/?utm_source=newsletter']) {
+      const home = await call(app, 'GET', url, { headers: { accept: '*/*' } })
+      assert.equal(home.status, 200, url)
+      assert.equal(home.text, PAGE, url)
+    }
+    const elsewhere = await call(app, 'GET', '/games/celeste', { headers: { accept: '*/*' } })
+    assert.equal(elsewhere.status, 404)
+    assert.deepEqual(elsewhere.body, { detail: 'Not found.' })
+  })
+
   it('serves the built files, hashed ones cached for good', async () => {
     const response = await call(app, 'GET', '/assets/app-abc123.js')
     assert.equal(response.status, 200)
