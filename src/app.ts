@@ -79,7 +79,7 @@ export async function buildApp(options: AppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const limiter: RateLimiter = config.redisUrl
-    ? createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
+    ? await createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
     : createMemoryLimiter()
   const throttles = createThrottles(limiter, config.rateLimits)
 

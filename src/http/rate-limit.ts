@@ -47,6 +47,8 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}
 `
 
+const CONNECT_TIMEOUT_MS = 1000
+
 /** While Redis is away, how often one request tries it again (the others count in memory meanwhile). */
 const REDIS_PROBE_INTERVAL_MS = 5_000
 
@@ -55,14 +57,23 @@ const REDIS_PROBE_INTERVAL_MS = 5_000
  * answer within half a second, the counting falls back to this process's memory (and says so once in the log)
  * rather than failing or holding up requests; Redis is tried again every few seconds.
  */
-export function createRedisLimiter(url: string, keyPrefix: string, log: FastifyBaseLogger): RateLimiter {
+export async function createRedisLimiter(url: string, keyPrefix: string, log: FastifyBaseLogger): Promise<RateLimiter> {
   const redis = new Redis(url, {
     // Fail commands at once while disconnected, and soon when Redis is silent, instead of queueing them.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 500,
-    connectTimeout: 1000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  })
+  // Without waiting for the first connection, the first requests of a new process would find Redis "away" and
+  // count in memory for a while, unseen by the other processes. A Redis that is really away costs one wait.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)
+    redis.once('ready', () => {
+      clearTimeout(timer)
+      resolve()
+    })
   })
   const fallback = createMemoryLimiter()
   let degradedUntil = 0

@@ -186,8 +186,13 @@ describe('two people use Overworld', () => {
     await a.page.getByRole('heading', { name: 'We couldn’t find that list' }).waitFor()
   })
 
-  test('she signs out, and back in with her email; a reload keeps her signed in', async () => {
-    await a.page.getByRole('button', { name: 'Sign out' }).click()
+  test('she signs out from settings and lands on the home page; back in with her email; a reload keeps her in', async () => {
+    await a.page.goto(`${BASE}/settings`)
+    await a.page.getByRole('button', { name: 'Save profile' }).waitFor()
+    await a.page.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await a.page.getByRole('heading', { level: 1, name: /Track the games you’ve played/ }).waitFor()
+    assert.equal(new URL(a.page.url()).pathname, '/')
+    assert.equal(await a.page.evaluate(() => localStorage.getItem('overworld.token')), null)
     await a.page.getByRole('link', { name: 'Sign in' }).first().click()
     await a.page.getByLabel('Username or email').fill(alice.email)
     await a.page.getByLabel('Password').fill(alice.password)

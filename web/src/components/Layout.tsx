@@ -52,9 +52,11 @@ function TopBar() {
               <button
                 type="button"
                 className="nav-link link-button"
+                // Leave the page first: signed out on a page for members (settings), its guard would send you to
+                // sign in again.
                 onClick={async () => {
+                  await navigate('/')
                   await auth.signOut()
-                  navigate('/')
                 }}
               >
                 Sign out
