@@ -22,7 +22,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ db: Db; auth: AuthHooks
     },
     async (request) => {
       const { cursor, limit } = request.query
-      const before = cursor === undefined ? undefined : decodeCursor<[number]>(cursor, ['number'])[0]
+      const before = decodeCursor<[number]>(cursor, ['number'])?.[0]
       return findFeedPage(db, sessionOf(request).user.id, before, limit)
     },
   )

@@ -22,8 +22,11 @@ function isCursorPart(value: unknown, part: CursorPart): boolean {
   return typeof value === 'string' && value.length <= 100
 }
 
-/** Reads a cursor back; anything a client made up or mangled is a 400, never a 500. */
-export function decodeCursor<T extends CursorValues>(cursor: string, shape: CursorPart[]): T {
+/**
+ * Reads a cursor back: none means the first page; anything a client made up or mangled is a 400, never a 500.
+ */
+export function decodeCursor<T extends CursorValues>(cursor: string | undefined, shape: CursorPart[]): T | undefined {
+  if (cursor === undefined) return undefined
   let values: unknown
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))

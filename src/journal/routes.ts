@@ -4,7 +4,7 @@ import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
 import { GameParams } from '../games/schemas.js'
 import { findGameIdByIdOrSlug, resolveGameId } from '../games/repository.js'
-import { decodeCursor, Page, pageOf, type CursorValues } from '../http/cursor.js'
+import { decodeCursor, Page, pageOf } from '../http/cursor.js'
 import { forbidden, invalid, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { UsernameParams } from '../users/schemas.js'
@@ -51,10 +51,6 @@ const reviewTags = ['reviews']
 const security = tokenSecurity
 /** A 20,000-character review can take 80 KB in UTF-8, beyond the usual 64 KiB body limit. */
 const ENTRY_BODY_LIMIT = 256 * 1024
-
-function readCursor<T extends CursorValues>(cursor: string | undefined, shape: ('string' | 'number')[]): T | undefined {
-  return cursor === undefined ? undefined : decodeCursor<T>(cursor, shape)
-}
 
 function found<T>(value: T | undefined): T {
   if (value === undefined) throw notFound()
@@ -154,7 +150,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     },
     async (request) => {
       const { limit, cursor } = request.query
-      const after = readCursor<[string, number]>(cursor, ['string', 'number'])
+      const after = decodeCursor<[string, number]>(cursor, ['string', 'number'])
       const userId = await requireUserIdByUsername(db, request.params.username)
       const entries = await findUserEntries(db, userId, { limit: limit + 1, after })
       return pageOf(entries, limit, (last) => [last.date, last.id])
@@ -176,7 +172,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     },
     async (request) => {
       const { limit, cursor } = request.query
-      const after = readCursor<[string, number]>(cursor, ['string', 'number'])
+      const after = decodeCursor<[string, number]>(cursor, ['string', 'number'])
       const userId = await requireUserIdByUsername(db, request.params.username)
       const viewerId = request.session?.user.id
       const entries = await findUserEntries(db, userId, { limit: limit + 1, after, reviewsOnly: true, viewerId })
@@ -199,7 +195,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     },
     async (request) => {
       const { sort, limit, cursor } = request.query
-      const after = readCursor<ReviewsAfter>(cursor, sort === 'popular' ? ['number', 'number'] : ['number'])
+      const after = decodeCursor<ReviewsAfter>(cursor, sort === 'popular' ? ['number', 'number'] : ['number'])
       const gameId = found(await findGameIdByIdOrSlug(db, request.params.idOrSlug))
       const viewerId = request.session?.user.id
       const reviews = await findGameReviews(db, gameId, { sort, limit: limit + 1, after, viewerId })
@@ -247,7 +243,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     },
     async (request) => {
       const { limit, cursor } = request.query
-      const after = readCursor<[number]>(cursor, ['number'])
+      const after = decodeCursor<[number]>(cursor, ['number'])
       const review = found(await findReview(db, request.params.id))
       const comments = await findComments(db, review.id, limit + 1, after?.[0])
       return pageOf(comments, limit, (last) => [last.id])

@@ -11,8 +11,7 @@ const tags = ['library']
 
 /** Public, paginated reads of a person's games: for libraries too big to come whole with the profile. */
 export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  const cursorOf = (cursor: string | undefined) =>
-    cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
+  const cursorOf = (cursor: string | undefined) => decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
   app.get(
     '/api/users/:username/games',

@@ -1,4 +1,3 @@
-import { decodeCursor } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
 import { MAX_ID } from '../http/schemas.js'
 
@@ -7,10 +6,4 @@ export function listIdOf(param: string): number {
   const id = /^\d{1,10}$/.test(param) ? Number(param) : 0
   if (id < 1 || id > MAX_ID) throw notFound()
   return id
-}
-
-/** The id of the last list of the previous page. */
-export function beforeIdOf(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined
-  return decodeCursor<[number]>(cursor, ['number'])[0]
 }

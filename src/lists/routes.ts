@@ -3,11 +3,11 @@ import { recordActivity } from '../activity/record.js'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
-import { Page, pageOf } from '../http/cursor.js'
+import { decodeCursor, Page, pageOf } from '../http/cursor.js'
 import { forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { requireUserIdByUsername } from '../users/repository.js'
-import { beforeIdOf, listIdOf } from './input.js'
+import { listIdOf } from './input.js'
 import {
   deleteList,
   findList,
@@ -174,7 +174,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     },
     async (request) => {
       const { cursor, limit } = request.query
-      const beforeId = beforeIdOf(cursor)
+      const beforeId = decodeCursor<[number]>(cursor, ['number'])?.[0]
       const userId = await requireUserIdByUsername(db, request.params.username)
       const page = pageOf(await findUserLists(db, userId, beforeId, limit + 1), limit, (list) => [list.id])
       return { ...page, results: await summarizeLists(db, page.results) }

@@ -281,7 +281,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       },
       async (request) => {
         const { cursor, limit } = request.query
-        const after = cursor === undefined ? undefined : decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
+        const after = decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
         const userId = await requireUserIdByUsername(db, request.params.username)
         return findFollowsPage(db, userId, { direction, after, limit, viewerId: request.session?.user.id })
       },

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { api, unwrap } from '../api/client'
+import { cursorPaging, pageQuery } from '../api/pages'
 import type { Entry } from '../api/types'
 import { useAuth } from '../auth'
 import { formatDay, plural, timeAgo } from '../lib/format'
@@ -23,12 +24,11 @@ function Comments({ review, reviewOwnerId }: { review: number; reviewOwnerId: nu
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/reviews/{id}/comments', {
-          params: { path: { id: review }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { id: review }, query: pageQuery(50, pageParam) },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const add = useMutation({
     mutationFn: () => unwrap(api.POST('/api/reviews/{id}/comments', { params: { path: { id: review } }, body: { body } })),
@@ -219,12 +219,11 @@ export function Reviews({ slug }: { slug: string }) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/games/{idOrSlug}/reviews', {
-          params: { path: { idOrSlug: slug }, query: { sort, limit: 20, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { idOrSlug: slug }, query: { sort, ...pageQuery(20, pageParam) } },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const items = reviews.data?.pages.flatMap((p) => p.results) ?? []
   return (

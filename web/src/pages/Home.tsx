@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router'
 import { api, unwrap } from '../api/client'
+import { cursorPaging, pageQuery } from '../api/pages'
 import { useAuth } from '../auth'
 import { FeedItem } from '../components/FeedItem'
 import { GameCard, GameGrid } from '../components/GameCover'
@@ -51,9 +52,8 @@ function Feed() {
   const feed = useInfiniteQuery({
     queryKey: ['feed'],
     queryFn: ({ pageParam, signal }) =>
-      unwrap(api.GET('/api/feed/', { params: { query: { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+      unwrap(api.GET('/api/feed/', { params: { query: pageQuery(30, pageParam) }, signal })),
+    ...cursorPaging,
   })
   const items = feed.data?.pages.flatMap((page) => page.results) ?? []
   return (

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useRef } from 'react'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
+import { cursorPaging, pageQuery } from '../api/pages'
 import type { FollowsItem, LibraryStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
@@ -151,12 +152,11 @@ function useActivity(username: string) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/profile/{username}/activity', {
-          params: { path: { username }, query: { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { username }, query: pageQuery(30, pageParam) },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
 }
 
@@ -205,12 +205,11 @@ function Reviews({ username }: { username: string }) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/{username}/reviews', {
-          params: { path: { username }, query: { limit: 20, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { username }, query: pageQuery(20, pageParam) },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const items = reviews.data?.pages.flatMap((p) => p.results) ?? []
   if (reviews.isPending) return <Skeleton lines={5} />
@@ -244,12 +243,11 @@ function Games({ username }: { username: string }) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/{username}/games', {
-          params: { path: { username }, query: { status, limit: 48, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { username }, query: { status, ...pageQuery(48, pageParam) } },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const items = games.data?.pages.flatMap((p) => p.results) ?? []
   return (
@@ -287,12 +285,11 @@ function Lists({ username, isMe }: { username: string; isMe: boolean }) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/{username}/lists', {
-          params: { path: { username }, query: { limit: 24, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { username }, query: pageQuery(24, pageParam) },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const items = lists.data?.pages.flatMap((p) => p.results) ?? []
   return (
@@ -369,12 +366,11 @@ function Network({ profile }: { profile: ProfileData }) {
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET(`/api/users/{username}/${direction}`, {
-          params: { path: { username: profile.username }, query: { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { path: { username: profile.username }, query: pageQuery(30, pageParam) },
           signal,
         }),
       ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
+    ...cursorPaging,
   })
   const items = people.data?.pages.flatMap((p) => p.results) ?? []
   return (
