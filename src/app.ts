@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyReply, type FastifySchema, type FastifyServerOptions } from 'fastify'
 import { createAuthHooks } from './auth/authenticate.js'
+import { createSignInGuard } from './auth/sign-in-guard.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
@@ -56,6 +57,14 @@ const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'"
 
 
+/**
+ * Believes the X-Forwarded-For entries written by the given number of proxies in front: the client address is
+ * the entry the nearest untrusted hop wrote (Fastify's own numeric setting trusts no hop at all).
+ */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops
+}
+
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
   const { config, db, logger = false } = options
@@ -72,7 +81,7 @@ export async function buildApp(options: AppOptions) {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Every log line of a request carries its id; a load balancer's X-Request-Id is kept.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -82,6 +91,7 @@ export async function buildApp(options: AppOptions) {
     ? await createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
     : createMemoryLimiter()
   const throttles = createThrottles(limiter, config.rateLimits)
+  const signInGuard = createSignInGuard(db, limiter, config.rateLimits.authPerMinute)
 
   app.decorateRequest('session', null)
   const inFlight = trackInFlightRequests(app)
@@ -127,7 +137,7 @@ export async function buildApp(options: AppOptions) {
   const routes = trackRoutes(app)
   const auth = createAuthHooks(db)
   await app.register(healthRoutes, { db })
-  await app.register(usersRoutes, { db, config, auth, throttles })
+  await app.register(usersRoutes, { db, config, auth, throttles, signInGuard })
   await app.register(gamesRoutes, { db, config, auth })
   await app.register(actionsRoutes, { db, auth })
   await app.register(journalRoutes, { db, auth })

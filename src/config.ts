@@ -1,3 +1,5 @@
+import { isIP } from 'node:net'
+
 /** Everything the server can be told through its environment, parsed once at start. */
 export interface Config {
   port: number
@@ -18,8 +20,11 @@ export interface Config {
   redisKeyPrefix: string
   /** Requests a minute; 0 turns a limit off. */
   rateLimits: { authPerMinute: number; writesPerMinute: number }
-  /** Trust X-Forwarded-For from the load balancer in front, to limit by the client's address. */
-  trustProxy: boolean
+  /**
+   * The proxies in front, whose X-Forwarded-For entries are believed: how many of them (hops), or their
+   * addresses; the client address is the right-most entry they did not write. false: none, the peer is the client.
+   */
+  trustProxy: false | number | string[]
 }
 
 export interface IgdbConfig {
@@ -53,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
     },
-    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
   }
 }
 
@@ -69,6 +74,39 @@ function readIgdb(env: NodeJS.ProcessEnv): IgdbConfig | null {
     tokenUrl: readUrl(env, 'IGDB_TOKEN_URL', 'https://id.twitch.tv/oauth2/token'),
     apiUrl: readUrl(env, 'IGDB_API_URL', 'https://api.igdb.com/v4').replace(/\/+$/, ''),
   }
+}
+
+/** Names proxy-addr (Fastify's trustProxy) gives to address ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/**
+ * TRUST_PROXY names the proxies, never "trust everyone": with `true`, the client address would be the left-most
+ * X-Forwarded-For entry, which the client writes itself, and every per-address limit could be dodged.
+ */
+function readTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false
+  if (raw === 'true') {
+    throw new Error(
+      'TRUST_PROXY=true would take the client address from what the client writes; set TRUST_PROXY to the ' +
+        'number of proxies in front of the server (e.g. 1) or to their addresses or CIDR ranges (e.g. 10.0.0.0/8,192.168.1.10)',
+    )
+  }
+  if (/^\d+$/.test(raw)) return readInteger({ TRUST_PROXY: raw }, 'TRUST_PROXY', 0, { min: 1, max: 32 })
+  const entries = raw.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    if (!NAMED_RANGES.has(entry) && !isAddressOrRange(entry)) {
+      throw new Error(`TRUST_PROXY must be a number of proxies or a list of addresses/CIDR ranges, got "${entry}"`)
+    }
+  }
+  return entries
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
 }
 
 function readUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

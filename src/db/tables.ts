@@ -4,6 +4,7 @@ import type { ColumnType, Generated } from 'kysely'
 export interface Tables {
   users: UsersTable
   auth_tokens: AuthTokensTable
+  trusted_devices: TrustedDevicesTable
   follows: FollowsTable
   games: GamesTable
   game_statuses: GameStatusesTable
@@ -47,6 +48,15 @@ export interface AuthTokensTable {
   user_id: number
   created_at: string
   expires_at: string | null
+}
+
+/** A device that has signed in to the account (see src/auth/devices.ts). */
+export interface TrustedDevicesTable {
+  /** SHA-256 of the device token, hex; the token itself is never stored. */
+  digest: string
+  user_id: number
+  created_at: string
+  last_used_at: string
 }
 
 export interface FollowsTable {

@@ -4,6 +4,8 @@ import { ApiError } from './errors.js'
 
 export interface RateLimitResult {
   allowed: boolean
+  /** Hits in the window so far, this one included. */
+  count: number
   /** Seconds until the window resets. */
   retryAfter: number
 }
@@ -11,6 +13,8 @@ export interface RateLimitResult {
 /** Counts hits per key in fixed windows; shared by every process when it lives in Redis. */
 export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>
+  /** Seconds until the key's window ends, without counting a hit; 0 when it has none. */
+  secondsLeft(key: string): Promise<number>
   close(): Promise<void>
 }
 
@@ -31,13 +35,22 @@ export function createMemoryLimiter(): RateLimiter {
         windows.set(key, window)
       }
       window.count++
-      return { allowed: window.count <= limit, retryAfter: Math.max(1, Math.ceil((window.resetAt - now) / 1000)) }
+      return { allowed: window.count <= limit, count: window.count, retryAfter: secondsUntil(window.resetAt - now) }
+    },
+    async secondsLeft(key) {
+      const window = windows.get(key)
+      const left = window ? window.resetAt - Date.now() : 0
+      return left > 0 ? secondsUntil(left) : 0
     },
     async close() {
       clearInterval(sweep)
       windows.clear()
     },
   }
+}
+
+function secondsUntil(milliseconds: number): number {
+  return Math.max(1, Math.ceil(milliseconds / 1000))
 }
 
 // Increments the window's counter, starting its expiry on the first hit; answers the count and the time left.
@@ -87,20 +100,37 @@ export async function createRedisLimiter(url: string, keyPrefix: string, log: Fa
   })
   // Reconnected after an outage; a Redis that was only silent shows it is back by answering a hit.
   redis.on('ready', markBack)
+  /** Runs a command on Redis, or on the fallback while Redis is away or silent. */
+  async function shared<T>(onRedis: () => Promise<T>, onFallback: () => Promise<T>): Promise<T> {
+    if (degraded && Date.now() < degradedUntil) return onFallback()
+    try {
+      const result = await onRedis()
+      markBack()
+      return result
+    } catch (error) {
+      if (!degraded) log.warn({ err: error }, 'Redis unreachable: rate limits fall back to this process memory')
+      degraded = true
+      degradedUntil = Date.now() + REDIS_PROBE_INTERVAL_MS
+      return onFallback()
+    }
+  }
   return {
-    async hit(key, limit, windowSeconds) {
-      if (degraded && Date.now() < degradedUntil) return fallback.hit(key, limit, windowSeconds)
-      try {
-        const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${keyPrefix}${key}`, windowSeconds * 1000)) as [number, number]
-        markBack()
-        return { allowed: count <= limit, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) }
-      } catch (error) {
-        if (!degraded) log.warn({ err: error }, 'Redis unreachable: rate limits fall back to this process memory')
-        degraded = true
-        degradedUntil = Date.now() + REDIS_PROBE_INTERVAL_MS
-        return fallback.hit(key, limit, windowSeconds)
-      }
-    },
+    hit: (key, limit, windowSeconds) =>
+      shared(
+        async () => {
+          const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${keyPrefix}${key}`, windowSeconds * 1000)) as [number, number]
+          return { allowed: count <= limit, count, retryAfter: secondsUntil(ttl) }
+        },
+        () => fallback.hit(key, limit, windowSeconds),
+      ),
+    secondsLeft: (key) =>
+      shared(
+        async () => {
+          const ttl = await redis.pttl(`${keyPrefix}${key}`)
+          return ttl > 0 ? secondsUntil(ttl) : 0
+        },
+        () => fallback.secondsLeft(key),
+      ),
     async close() {
       await fallback.close()
       redis.disconnect()
@@ -121,21 +151,24 @@ export async function enforceLimit(limiter: RateLimiter, key: string, limit: num
 }
 
 export interface Throttles {
-  /** Sign-in and sign-up attempts: per client address and, when one is named, per username. */
-  authAttempt(ip: string, username: string | undefined): Promise<void>
+  /** Sign-ups, per client address (sign-ins are limited by src/auth/sign-in-guard.ts). */
+  signUp(ip: string): Promise<void>
   /** Changes made by a signed-in user. */
   write(userId: number): Promise<void>
 }
 
 export function createThrottles(limiter: RateLimiter, limits: { authPerMinute: number; writesPerMinute: number }): Throttles {
   return {
-    async authAttempt(ip, username) {
-      if (limits.authPerMinute === 0) return
-      await enforceLimit(limiter, `auth:ip:${ip}`, limits.authPerMinute)
-      if (username) await enforceLimit(limiter, `auth:user:${username.toLowerCase()}`, limits.authPerMinute)
+    async signUp(ip) {
+      if (limits.authPerMinute > 0) await enforceLimit(limiter, addressKey(ip), limits.authPerMinute)
     },
     async write(userId) {
       if (limits.writesPerMinute > 0) await enforceLimit(limiter, `write:user:${userId}`, limits.writesPerMinute)
     },
   }
+}
+
+/** Sign-ups and sign-ins from unknown devices share one budget per client address. */
+export function addressKey(ip: string): string {
+  return `auth:ip:${ip}`
 }

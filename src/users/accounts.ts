@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
+import { findTrustedDevice, forgetOtherDevices } from '../auth/devices.js'
+import type { Client, SignInGuard } from '../auth/sign-in-guard.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { uniqueViolation, type Db } from '../db/database.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
@@ -89,12 +91,25 @@ export async function registerAccount(db: Db, input: RegisterBody): Promise<Acco
 
 const BAD_CREDENTIALS = invalid({ non_field_errors: ['Incorrect username/password.'] })
 
-/** The account a username (or email) and password open; the same error, in the same time, for either mistake. */
-export async function checkCredentials(db: Db, login: string, password: string): Promise<Account> {
-  const account = await findCredentials(db, login)
-  const valid = await verifyPassword(account?.password_hash, password)
-  if (!account || !valid) throw BAD_CREDENTIALS
-  return { id: account.id, username: account.username, email: account.email }
+/**
+ * The account a username (or email) and password open, and the token of the device that opened it; the same
+ * error, in the same time, for either mistake. Attempts are limited by the guard, on the account they resolve to.
+ */
+export async function checkCredentials(
+  db: Db,
+  guard: SignInGuard,
+  client: Client,
+  credentials: { username: string; password: string },
+): Promise<{ account: Account; deviceToken: string }> {
+  const account = await findCredentials(db, credentials.username)
+  const attempt = await guard.begin(client, account ? { userId: account.id } : { unknownName: usernameKey(credentials.username) })
+  const valid = await verifyPassword(account?.password_hash, credentials.password)
+  if (!account || !valid) {
+    await attempt.failed()
+    throw BAD_CREDENTIALS
+  }
+  const deviceToken = await attempt.succeeded(account.id)
+  return { account: { id: account.id, username: account.username, email: account.email }, deviceToken }
 }
 
 /** Applies an owner's profile edit; empty strings and nulls clear optional fields. Run it in a transaction. */
@@ -128,17 +143,28 @@ async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {
   if (missing.length > 0) throw invalid({ favorites: missing.map((id) => `Game ${id} does not exist.`) })
 }
 
-async function requirePassword(db: Db, userId: number, password: string, field: string): Promise<void> {
+/** A password check behind a token is a sign-in attempt too: a stolen token must not make a password oracle. */
+async function requirePassword(db: Db, guard: SignInGuard, client: Client, userId: number, password: string, field: string) {
+  const attempt = await guard.begin(client, { userId })
   const passwordHash = await findPasswordHash(db, userId)
-  if (!(await verifyPassword(passwordHash, password))) throw invalid({ [field]: ['Incorrect password.'] })
+  if (!(await verifyPassword(passwordHash, password))) {
+    await attempt.failed()
+    throw invalid({ [field]: ['Incorrect password.'] })
+  }
 }
 
 /**
  * Replaces a password after checking the current one; the new one follows the registration rules. Every other
  * session ends (a changed password is often a response to someone else having it); this one stays signed in.
  */
-export async function changePassword(db: Db, session: Session, input: { current_password: string; new_password: string }) {
-  await requirePassword(db, session.user.id, input.current_password, 'current_password')
+export async function changePassword(
+  db: Db,
+  guard: SignInGuard,
+  client: Client,
+  session: Session,
+  input: { current_password: string; new_password: string },
+) {
+  await requirePassword(db, guard, client, session.user.id, input.current_password, 'current_password')
   const { username, email } = session.user
   const problems = passwordProblems(input.new_password, { username, email })
   if (problems.length > 0) throw invalid({ new_password: problems })
@@ -146,12 +172,14 @@ export async function changePassword(db: Db, session: Session, input: { current_
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', session.user.id).execute()
     await revokeOtherTokens(trx, session.user.id, session.tokenDigest)
+    // Whoever signed in with the old password no longer passes for the owner when the account is under attack.
+    await forgetOtherDevices(trx, session.user.id, await findTrustedDevice(trx, client.deviceToken))
   })
 }
 
 /** Checks the owner's password, then deletes the account and everything it owns. */
-export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
-  await requirePassword(db, userId, password, 'password')
+export async function deleteAccount(db: Db, guard: SignInGuard, client: Client, userId: number, password: string) {
+  await requirePassword(db, guard, client, userId, password, 'password')
   await db.transaction().execute(async (trx) => {
     // Their likes vanish with them: the liked reviews' counts must follow.
     await trx

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
+import { clientOf, setDeviceCookie, type SignInGuard } from '../auth/sign-in-guard.js'
+import { trustDevice } from '../auth/devices.js'
 import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Session } from '../auth/tokens.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
@@ -42,6 +44,7 @@ export interface UsersRoutesOptions {
   config: Config
   auth: AuthHooks
   throttles: Throttles
+  signInGuard: SignInGuard
 }
 
 const tags = ['users']
@@ -60,40 +63,42 @@ function presentProfile(data: ProfileData, session: Session | null): Profile {
   }
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles, signInGuard }) => {
   app.post(
     '/api/users/register/',
     {
-      preHandler: async (request) => throttles.authAttempt(request.ip, undefined),
+      preHandler: async (request) => throttles.signUp(request.ip),
       schema: {
         tags,
         summary: 'Create an account and sign in',
         body: RegisterBody,
-        response: { 201: AuthResult, ...errorResponses(400) },
+        response: { 201: AuthResult, ...errorResponses(400, 429) },
       },
     },
     async (request, reply) => {
       const user = await registerAccount(db, request.body)
       const token = await issueToken(db, user.id, config.tokenTtlHours)
-      return reply.code(201).send({ user, ...token })
+      const deviceToken = await trustDevice(db, user.id, undefined, undefined)
+      setDeviceCookie(request, reply, deviceToken)
+      return reply.code(201).send({ user, ...token, device_token: deviceToken })
     },
   )
 
   app.post(
     '/api/users/login/',
     {
-      preHandler: async (request) => throttles.authAttempt(request.ip, request.body.username),
       schema: {
         tags,
         summary: 'Sign in with username (or email) and password; each sign-in issues a new token',
         body: LoginBody,
-        response: { 200: AuthResult, ...errorResponses(400) },
+        response: { 200: AuthResult, ...errorResponses(400, 429) },
       },
     },
-    async (request) => {
-      const user = await checkCredentials(db, request.body.username, request.body.password)
-      await purgeExpiredTokens(db, user.id)
-      return { user, ...(await issueToken(db, user.id, config.tokenTtlHours)) }
+    async (request, reply) => {
+      const { account, deviceToken } = await checkCredentials(db, signInGuard, clientOf(request), request.body)
+      await purgeExpiredTokens(db, account.id)
+      setDeviceCookie(request, reply, deviceToken)
+      return { user: account, ...(await issueToken(db, account.id, config.tokenTtlHours)), device_token: deviceToken }
     },
   )
 
@@ -139,11 +144,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         security,
         summary: 'Delete your account and everything it owns (confirm with your password)',
         body: DeleteAccountBody,
-        response: { 204: NoContent, ...errorResponses(400, 401) },
+        response: { 204: NoContent, ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      await deleteAccount(db, sessionOf(request).user.id, request.body.password)
+      await deleteAccount(db, signInGuard, clientOf(request), sessionOf(request).user.id, request.body.password)
       return reply.code(204).send(null)
     },
   )
@@ -157,11 +162,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         security,
         summary: 'Change your password; your other sessions are signed out, this one stays',
         body: ChangePasswordBody,
-        response: { 204: NoContent, ...errorResponses(400, 401) },
+        response: { 204: NoContent, ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      await changePassword(db, sessionOf(request), request.body)
+      await changePassword(db, signInGuard, clientOf(request), sessionOf(request), request.body)
       return reply.code(204).send(null)
     },
   )

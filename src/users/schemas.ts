@@ -50,6 +50,11 @@ export const AuthResult = Type.Object({
   user: AccountUser,
   token: Type.String({ description: 'Send as `Authorization: Token <token>` (or `Bearer <token>`).' }),
   expiry: Nullable(Type.String({ format: 'date-time', description: 'When the token stops working; null: never.' })),
+  device_token: Type.String({
+    description:
+      'This device is now known to the account: send it back as `X-Device-Token` (the web app gets it as an HttpOnly cookie) ' +
+      'when signing in or confirming your password, and guesses by strangers never lock you out.',
+  }),
 })
 
 export const Profile = Type.Object({

@@ -104,6 +104,7 @@ const operations = await discoverOperations()
 const TABLE_SET = {
   users: true,
   auth_tokens: true,
+  trusted_devices: true,
   follows: true,
   games: true,
   game_statuses: true,

@@ -13,6 +13,8 @@ export interface RequestOptions {
   body?: unknown
   token?: string
   headers?: Record<string, string>
+  /** The client's address as the server's socket sees it (127.0.0.1 unless set). */
+  remoteAddress?: string
 }
 
 /** One HTTP request through the real app (Fastify's inject: routing, hooks, parsing and serialization). */
@@ -23,6 +25,7 @@ export async function call(app: App, method: string, url: string, options: Reque
     method: method as 'GET',
     url,
     headers,
+    ...(options.remoteAddress === undefined ? {} : { remoteAddress: options.remoteAddress }),
     ...(options.body === undefined ? {} : { payload: options.body as object }),
   })
   let body: unknown = response.body

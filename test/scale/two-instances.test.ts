@@ -79,7 +79,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgre
 
   for (const last of ['a', 'b'] as const) {
     test(`sign-in attempts for one username are counted across both (the 5th reaches ${last})`, async () => {
-      await signUp(a, 'theo', fromNewAddress())
+      const theo = await signUp(a, 'theo', fromNewAddress())
       // Alternating so that the 5th attempt lands on `last`.
       const order = last === 'a' ? [a, b, a, b, a, b] : [b, a, b, a, b, a]
       const attempt = (server: ServerProcess, password: string) =>
@@ -89,8 +89,8 @@ describe('two instances on one PostgreSQL and one Redis', { skip: withoutPostgre
         assert.equal(refused.status, 400)
         assert.deepEqual(refused.body, { non_field_errors: ['Incorrect username/password.'] })
       }
-      // The counter lives in Redis, under this test's prefix, and says 4.
-      assert.equal(await redis?.get(`${prefix}auth:user:theo`), '4')
+      // The counter lives in Redis, under this test's prefix and the account's id, and says 4.
+      assert.equal(await redis?.get(`${prefix}auth:account:user:${theo.id}`), '4')
       // The 5th and 6th attempts, one on each instance, are throttled, even with the right password.
       for (const server of order.slice(4)) {
         const throttled = await attempt(server, STRONG_PASSWORD)
