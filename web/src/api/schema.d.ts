@@ -3162,6 +3162,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description This device is now known to the account: send it back as `X-Device-Token` (the web app gets it as an HttpOnly cookie) when signing in or confirming your password, and guesses by strangers never lock you out. */
+                            device_token: string;
                             /**
                              * Format: date-time
                              * @description When the token stops working; null: never.
@@ -3187,6 +3189,17 @@ export interface paths {
                             detail: string;
                         } | {
                             [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
                         };
                     };
                 };
@@ -4027,6 +4040,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description This device is now known to the account: send it back as `X-Device-Token` (the web app gets it as an HttpOnly cookie) when signing in or confirming your password, and guesses by strangers never lock you out. */
+                            device_token: string;
                             /**
                              * Format: date-time
                              * @description When the token stops working; null: never.
@@ -4052,6 +4067,17 @@ export interface paths {
                             detail: string;
                         } | {
                             [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
                         };
                     };
                 };
@@ -4235,6 +4261,17 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
             };
         };
         options?: never;
@@ -4291,6 +4328,17 @@ export interface paths {
                 };
                 /** @description Default Response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
