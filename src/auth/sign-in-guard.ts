@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.js'
 import { addressKey, enforceLimit, ThrottledError, type RateLimiter } from '../http/rate-limit.js'
-import { findTrustedDevice, forgetDevice, trustDevice, type TrustedDevice } from './devices.js'
+import { findTrustedDevice, forgetDevice, type TrustedDevice } from './devices.js'
 
 /**
  * Password checks (sign-in, password change, account deletion) follow OWASP's "device cookie" design:
@@ -34,20 +34,22 @@ export interface Client {
 /** What the password is tried against: an account, or a name that opens none. */
 export type AttemptSubject = { userId: number } | { unknownName: string }
 
-export interface SignInAttempt {
-  /** The password was right: the device is trusted from now on; answers the token it holds. */
-  succeeded(userId: number): Promise<string>
-  /** The password was wrong. */
-  failed(): Promise<void>
+export interface PasswordCheck {
+  right: boolean
+  /** The trusted device the client showed, whichever account it belongs to. */
+  device: TrustedDevice | undefined
 }
 
 export interface SignInGuard {
-  /** Refuses the attempt with 429 when its budget is spent; else answers the attempt to settle once checked. */
-  begin(client: Client, subject: AttemptSubject): Promise<SignInAttempt>
+  /** Runs a password check within the limits: 429 when the budget it draws on is spent. */
+  check(client: Client, subject: AttemptSubject, isRight: () => Promise<boolean>): Promise<PasswordCheck>
 }
 
 export function createSignInGuard(db: Db, limiter: RateLimiter, attemptsPerMinute: number): SignInGuard {
   const limited = attemptsPerMinute > 0
+  // One attempt at a time per trusted device (in this process), so a stolen device token cannot run guesses in
+  // parallel before its failures are counted: a second one meanwhile is an unknown device's.
+  const devicesInFlight = new Set<string>()
 
   /** The account's shared budget, spent by every client but its trusted devices. */
   async function spendAccountBudget(subjectKey: string): Promise<void> {
@@ -62,24 +64,30 @@ export function createSignInGuard(db: Db, limiter: RateLimiter, attemptsPerMinut
     throw new ThrottledError(seconds)
   }
 
+  /** Too many failures and the device is no longer trusted: it shares the account's budget from then on. */
   async function countDeviceFailure(device: TrustedDevice): Promise<void> {
     const failures = await limiter.hit(`auth:device:${device.digest}`, attemptsPerMinute, DEVICE_FAILURE_WINDOW_SECONDS)
     if (!failures.allowed) await forgetDevice(db, device.digest)
   }
 
   return {
-    async begin(client, subject) {
+    async check(client, subject, isRight) {
       const device = await findTrustedDevice(db, client.deviceToken)
-      const trusted = device !== undefined && 'userId' in subject && device.userId === subject.userId
-      if (limited && !trusted) {
+      if (!limited) return { right: await isRight(), device }
+      const trusted =
+        device !== undefined && 'userId' in subject && device.userId === subject.userId && !devicesInFlight.has(device.digest)
+      if (!trusted) {
         await enforceLimit(limiter, addressKey(client.ip), attemptsPerMinute, WINDOW_SECONDS)
         await spendAccountBudget('userId' in subject ? `user:${subject.userId}` : `name:${subject.unknownName}`)
+        return { right: await isRight(), device }
       }
-      return {
-        succeeded: (userId) => trustDevice(db, userId, device, client.deviceToken),
-        failed: async () => {
-          if (limited && trusted) await countDeviceFailure(device)
-        },
+      devicesInFlight.add(device.digest)
+      try {
+        const right = await isRight()
+        if (!right) await countDeviceFailure(device)
+        return { right, device }
+      } finally {
+        devicesInFlight.delete(device.digest)
       }
     },
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
-import { findTrustedDevice, forgetOtherDevices } from '../auth/devices.js'
+import { findTrustedDevice, forgetOtherDevices, trustDevice } from '../auth/devices.js'
 import type { Client, SignInGuard } from '../auth/sign-in-guard.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { uniqueViolation, type Db } from '../db/database.js'
@@ -102,13 +102,10 @@ export async function checkCredentials(
   credentials: { username: string; password: string },
 ): Promise<{ account: Account; deviceToken: string }> {
   const account = await findCredentials(db, credentials.username)
-  const attempt = await guard.begin(client, account ? { userId: account.id } : { unknownName: usernameKey(credentials.username) })
-  const valid = await verifyPassword(account?.password_hash, credentials.password)
-  if (!account || !valid) {
-    await attempt.failed()
-    throw BAD_CREDENTIALS
-  }
-  const deviceToken = await attempt.succeeded(account.id)
+  const subject = account ? { userId: account.id } : { unknownName: usernameKey(credentials.username) }
+  const { right, device } = await guard.check(client, subject, () => verifyPassword(account?.password_hash, credentials.password))
+  if (!account || !right) throw BAD_CREDENTIALS
+  const deviceToken = await trustDevice(db, account.id, device, client.deviceToken)
   return { account: { id: account.id, username: account.username, email: account.email }, deviceToken }
 }
 
@@ -145,12 +142,9 @@ async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {
 
 /** A password check behind a token is a sign-in attempt too: a stolen token must not make a password oracle. */
 async function requirePassword(db: Db, guard: SignInGuard, client: Client, userId: number, password: string, field: string) {
-  const attempt = await guard.begin(client, { userId })
   const passwordHash = await findPasswordHash(db, userId)
-  if (!(await verifyPassword(passwordHash, password))) {
-    await attempt.failed()
-    throw invalid({ [field]: ['Incorrect password.'] })
-  }
+  const { right } = await guard.check(client, { userId }, () => verifyPassword(passwordHash, password))
+  if (!right) throw invalid({ [field]: ['Incorrect password.'] })
 }
 
 /**

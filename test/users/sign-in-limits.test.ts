@@ -118,6 +118,16 @@ describeEachDatabase(
       assertThrottled(await login('victim', STRONG_PASSWORD, { deviceToken }))
     })
 
+    it('checks one password at a time for a device: guesses sent in parallel with its token share the account budget', async () => {
+      const { device_token: deviceToken } = await registerVictim()
+      const answers = await Promise.all(
+        Array.from({ length: 4 * LIMIT }, () => login('victim', WRONG_PASSWORD, { deviceToken })),
+      )
+      const checked = answers.filter((response) => response.status === 400).length
+      assert.ok(checked <= LIMIT + 1, `${checked} guesses were checked`)
+      assert.equal(answers.filter((response) => response.status === 429).length, 4 * LIMIT - checked)
+    })
+
     it('locks unknown devices out for longer each time the budget is spent again, up to an hour', async () => {
       await registerVictim()
       mock.timers.enable({ apis: ['Date'], now: Date.now() })
