@@ -22,7 +22,7 @@ const FIRST_LOCK_SECONDS = 60
 const LONGEST_LOCK_SECONDS = 60 * 60
 /** How long an account's lock-outs are remembered when choosing the next one's length. */
 const LOCKS_REMEMBERED_SECONDS = 24 * 60 * 60
-/** A trusted device that fails this many times its per-minute budget within an hour is trusted no more. */
+/** A trusted device that fails as often as the per-minute budget within this window is trusted no more. */
 const DEVICE_FAILURE_WINDOW_SECONDS = 60 * 60
 
 /** Who makes an attempt: the client's address and the device token it holds, if any. */
