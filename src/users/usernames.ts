@@ -94,7 +94,7 @@ export function usernameProblems(username: string): string[] {
 }
 
 /** The scripts of Unicode 15.1 (ISO 15924 codes), the last version every supported Node.js knows. */
-const SCRIPTS = (
+const SCRIPT_CODES = (
   'Adlm Aghb Ahom Arab Armi Armn Avst Bali Bamu Bass Batk Beng Bhks Bopo Brah Brai Bugi Buhd Cakm Cans Cari ' +
   'Cham Cher Chrs Copt Cpmn Cprt Cyrl Deva Diak Dogr Dsrt Dupl Egyp Elba Elym Ethi Geor Glag Gong Gonm Goth ' +
   'Gran Grek Gujr Guru Hang Hani Hano Hatr Hebr Hira Hluw Hmng Hmnp Hung Ital Java Kali Kana Kawi Khar Khmr ' +
@@ -103,42 +103,34 @@ const SCRIPTS = (
   'Osma Ougr Palm Pauc Perm Phag Phli Phlp Phnx Plrd Prti Rjng Rohg Runr Samr Sarb Saur Sgnw Shaw Shrd Sidd ' +
   'Sind Sinh Sogd Sogo Sora Soyo Sund Sylo Syrc Tagb Takr Tale Talu Taml Tang Tavt Telu Tfng Tglg Thaa Thai ' +
   'Tibt Tirh Tnsa Toto Ugar Vaii Vith Wara Wcho Xpeo Xsux Yezi Yiii Zanb'
-)
-  .split(' ')
-  .map((code) => ({ code, pattern: new RegExp(`\\p{Script_Extensions=${code}}`, 'u') }))
+).split(' ')
+
+const SCRIPT_PATTERNS = new Map(SCRIPT_CODES.map((code) => [code, new RegExp(`\\p{Script_Extensions=${code}}`, 'u')]))
+const inScript = (character: string, code: string) => SCRIPT_PATTERNS.get(code)?.test(character) ?? false
+
+/**
+ * What one name may be written in: a script; one of TR39's writing systems that mix scripts (Japanese, Chinese
+ * with Bopomofo, Korean), each with Latin, which is TR39's "highly restrictive" level; or a script newer than
+ * the list above.
+ */
+const WRITING_SYSTEMS: [string, (character: string) => boolean][] = [
+  ...SCRIPT_CODES.map((code): [string, (character: string) => boolean] => [code, (character) => inScript(character, code)]),
+  ['Jpan', (character) => ['Hani', 'Hira', 'Kana', 'Latn'].some((code) => inScript(character, code))],
+  ['Hanb', (character) => ['Hani', 'Bopo', 'Latn'].some((code) => inScript(character, code))],
+  ['Kore', (character) => ['Hani', 'Hang', 'Latn'].some((code) => inScript(character, code))],
+  ['Zzzz', (character) => !SCRIPT_CODES.some((code) => inScript(character, code))],
+]
 
 /** Digits, `_ . - + @`, and marks that take the script of their letter go with any script. */
 const ANY_SCRIPT = /[\p{Script_Extensions=Common}\p{Script_Extensions=Inherited}]/u
 
-/**
- * TR39's writing systems that mix scripts (Japanese: Han, Hiragana, Katakana; Chinese with Bopomofo; Korean: Han
- * and Hangul), each as a script every script of it belongs to. Latin belongs to all three, which is TR39's
- * "highly restrictive" level: one script, or Latin with one of these.
- */
-const WRITING_SYSTEMS: Record<string, string[]> = {
-  Hani: ['Jpan', 'Hanb', 'Kore'],
-  Hira: ['Jpan'],
-  Kana: ['Jpan'],
-  Bopo: ['Hanb'],
-  Hang: ['Kore'],
-  Latn: ['Jpan', 'Hanb', 'Kore'],
-}
-
-function scriptsOf(character: string): string[] {
-  const scripts = SCRIPTS.filter(({ pattern }) => pattern.test(character)).map(({ code }) => code)
-  // A script newer than this list is still one script.
-  if (scripts.length === 0) return ['Zzzz']
-  return [...scripts, ...scripts.flatMap((code) => WRITING_SYSTEMS[code] ?? [])]
-}
-
-/** Whether no one script (or writing system) covers every letter: TR39's resolved script set is empty. */
+/** Whether no one writing system covers every letter (TR39's resolved script set is empty). */
 function mixesScripts(username: string): boolean {
-  let shared: Set<string> | undefined
+  let candidates = WRITING_SYSTEMS
   for (const character of new Set(username)) {
     if (ANY_SCRIPT.test(character)) continue
-    const scripts = scriptsOf(character)
-    shared = new Set(shared === undefined ? scripts : scripts.filter((code) => shared?.has(code)))
-    if (shared.size === 0) return true
+    candidates = candidates.filter(([, covers]) => covers(character))
+    if (candidates.length === 0) return true
   }
   return false
 }
