@@ -4,6 +4,7 @@ import { issueToken } from '../src/auth/tokens.js'
 import { isPostgres, openDatabase, type Db } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { gravatarUrl } from '../src/users/accounts.js'
+import { usernameSkeleton } from '../src/users/usernames.js'
 import { loadCatalogIfEmpty } from '../src/games/catalog.js'
 
 export interface Scale {
@@ -92,6 +93,7 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
       return {
         username,
         username_key: username,
+        username_skeleton: usernameSkeleton(username),
         email,
         email_key: email,
         password_hash: passwordHash,

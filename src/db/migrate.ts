@@ -3,6 +3,7 @@ import { isPostgres, type Db } from './database.js'
 import * as m0001 from './migrations/0001_users_follows_games.js'
 import * as m0002 from './migrations/0002_library_activity.js'
 import * as m0003 from './migrations/0003_read_paths.js'
+import * as m0004 from './migrations/0004_username_skeletons.js'
 import * as m0007 from './migrations/0007_trusted_devices.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001_users_follows_games': m0001,
   '0002_library_activity': m0002,
   '0003_read_paths': m0003,
+  '0004_username_skeletons': m0004,
   '0007_trusted_devices': m0007,
 }
 

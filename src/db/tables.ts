@@ -16,6 +16,7 @@ export interface Tables {
   lists: ListsTable
   list_items: ListItemsTable
   activities: ActivitiesTable
+  retired_usernames: RetiredUsernamesTable
 }
 
 /**
@@ -29,6 +30,11 @@ export interface UsersTable {
   username: string
   /** Case-folded username: the unique key, so `Madeline` and `madeline` are one name. */
   username_key: string
+  /**
+   * What the username looks like (src/users/usernames.ts): unique, so look-alike names cannot both be taken. NULL
+   * only for accounts whose name already looked like an older account's when skeletons were introduced.
+   */
+  username_skeleton: string | null
   email: string
   /** Case-folded email: the unique key. */
   email_key: string
@@ -184,4 +190,11 @@ export interface ActivitiesTable {
   target_user_id: number | null
   half_stars: number | null
   created_at: string
+}
+
+/** A name an account renamed away from: until `retired_until`, no other account may take a look-alike of it. */
+export interface RetiredUsernamesTable {
+  skeleton: string
+  user_id: number
+  retired_until: string
 }

@@ -10,17 +10,15 @@ import {
   findCredentials,
   findPasswordHash,
   findTakenIdentifiers,
+  holdRetiredUsername,
   insertUser,
+  isUsernameHeld,
   updateUser,
-  usernameKey,
   type UserChanges,
 } from './repository.js'
 import type { ProfileUpdateBody, RegisterBody } from './schemas.js'
+import { USERNAME_ERRORS, usernameKey, usernameProblems, usernameSkeleton } from './usernames.js'
 
-/** Names that are paths of the Users API, so a profile under them could not be reached at /api/users/:username. */
-const RESERVED_USERNAMES = new Set(['user', 'register', 'login', 'logout', 'logoutall', 'follow', 'unfollow', 'profile', 'me'])
-
-const USERNAME_TAKEN = 'A user with that username already exists.'
 const EMAIL_TAKEN = 'A user with that email already exists.'
 
 export function gravatarUrl(email: string): string {
@@ -40,24 +38,38 @@ async function identifierErrors(
   exceptUserId?: number,
 ): Promise<FieldErrors> {
   const errors: FieldErrors = {}
-  if (wanted.username !== undefined && RESERVED_USERNAMES.has(usernameKey(wanted.username))) {
-    addFieldError(errors, 'username', 'This username is reserved.')
+  for (const problem of wanted.username === undefined ? [] : usernameProblems(wanted.username)) {
+    addFieldError(errors, 'username', problem)
   }
   const taken = await findTakenIdentifiers(db, wanted, exceptUserId)
-  if (taken.username) addFieldError(errors, 'username', USERNAME_TAKEN)
+  if (taken.username) addFieldError(errors, 'username', USERNAME_ERRORS[taken.username])
   if (taken.email) addFieldError(errors, 'email', EMAIL_TAKEN)
   return errors
 }
 
 /**
- * Turns a unique-index collision into the same field error the pre-check gives: two simultaneous requests for
- * one name both pass the pre-check, and the index lets exactly one of them through.
+ * Two simultaneous requests for one name (or look-alike names, or one email) both pass the pre-check, and the
+ * unique indexes let exactly one of them through. For the others, the pre-check run again now sees the winner
+ * and says which field collided, and how.
  */
-function collisionError(error: unknown): Error {
-  const index = uniqueViolation(error)
-  if (index?.includes('username_key')) return invalid({ username: [USERNAME_TAKEN] })
-  if (index?.includes('email_key')) return invalid({ email: [EMAIL_TAKEN] })
-  return error as Error
+async function collisionError(
+  db: Db,
+  error: unknown,
+  wanted: { username?: string; email?: string },
+  exceptUserId?: number,
+): Promise<Error> {
+  if (uniqueViolation(error) === undefined) return error as Error
+  const errors = await identifierErrors(db, wanted, exceptUserId)
+  return Object.keys(errors).length > 0 ? invalid(errors) : (error as Error)
+}
+
+/**
+ * Refuses a name that another account renamed away from lately. Run it after writing the name, in the same
+ * transaction: a rename away from that name committing meanwhile is then seen here (on PostgreSQL the write
+ * waits for it, as the name's old row is in the unique index; on SQLite it cannot come in between).
+ */
+async function requireUsernameNotHeld(db: Db, username: string, userId: number): Promise<void> {
+  if (await isUsernameHeld(db, usernameSkeleton(username), userId)) throw invalid({ username: [USERNAME_ERRORS.held] })
 }
 
 export interface Account {
@@ -82,10 +94,14 @@ export async function registerAccount(db: Db, input: RegisterBody): Promise<Acco
     gravatar: gravatarUrl(email),
   }
   try {
-    const id = await insertUser(db, user)
+    const id = await db.transaction().execute(async (trx) => {
+      const id = await insertUser(trx, user)
+      await requireUsernameNotHeld(trx, user.username, id)
+      return id
+    })
     return { id, username: user.username, email: user.email }
   } catch (error) {
-    throw collisionError(error)
+    throw await collisionError(db, error, { username: user.username, email })
   }
 }
 
@@ -109,28 +125,42 @@ export async function checkCredentials(
   return { account: { id: account.id, username: account.username, email: account.email }, deviceToken }
 }
 
-/** Applies an owner's profile edit; empty strings and nulls clear optional fields. Run it in a transaction. */
+/** Applies an owner's profile edit, all or nothing; empty strings and nulls clear optional fields. */
 export async function updateProfile(db: Db, owner: Account, input: ProfileUpdateBody): Promise<void> {
   const email = input.email === undefined ? undefined : normalizeEmail(input.email)
-  const errors = await identifierErrors(db, { username: input.username, email }, owner.id)
+  // Sending one's own name back is not choosing it: names older than the rules stay their owners'.
+  const username = input.username === owner.username ? undefined : input.username
+  const errors = await identifierErrors(db, { username, email }, owner.id)
   if (Object.keys(errors).length > 0) throw invalid(errors)
 
   const changes: UserChanges = {}
-  if (input.username !== undefined) changes.username = input.username
+  if (username !== undefined) changes.username = username
   if (email !== undefined) changes.email = email
   if (input.bio !== undefined) changes.bio = input.bio || null
   if (input.location !== undefined) changes.location = input.location || null
   if (input.twitter !== undefined) changes.twitter = input.twitter?.replace(/^@/, '') || null
   if (input.refreshAvatar) changes.gravatar = gravatarUrl(email ?? owner.email)
   try {
-    await updateUser(db, owner.id, changes)
+    await db.transaction().execute(async (trx) => {
+      await updateUser(trx, owner.id, changes)
+      if (username !== undefined) await retireUsername(trx, owner, username)
+      if (input.favorites !== undefined) {
+        await requireGamesExist(trx, input.favorites)
+        await replaceFavorites(trx, owner.id, input.favorites)
+      }
+    })
   } catch (error) {
-    throw collisionError(error)
+    throw await collisionError(db, error, { username, email }, owner.id)
   }
-  if (input.favorites !== undefined) {
-    await requireGamesExist(db, input.favorites)
-    await replaceFavorites(db, owner.id, input.favorites)
-  }
+}
+
+/**
+ * After a rename, in its transaction: refuses a new name another account left lately, and holds the old name
+ * for its owner (unless the new name is the old one in another case, which keeps the same skeleton).
+ */
+async function retireUsername(db: Db, owner: Account, newUsername: string): Promise<void> {
+  await requireUsernameNotHeld(db, newUsername, owner.id)
+  if (usernameSkeleton(newUsername) !== usernameSkeleton(owner.username)) await holdRetiredUsername(db, owner.id, owner.username)
 }
 
 async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {

@@ -2,18 +2,14 @@ import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
-import { timestamp } from '../db/time.js'
+import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
 import { findStatsCounts } from '../stats/repository.js'
 import type { StatsCounts } from '../stats/schemas.js'
-
-/** The unique key of a username: `Madeline` and `madeline` are the same name. */
-export function usernameKey(username: string): string {
-  return username.normalize('NFKC').toLowerCase()
-}
+import { looksLikeEmail, RENAMED_USERNAME_HOLD_DAYS, usernameKey, usernameSkeleton } from './usernames.js'
 
 /** The unique key of an email address; addresses are compared without regard to case. */
 export function emailKey(email: string): string {
@@ -21,37 +17,42 @@ export function emailKey(email: string): string {
 }
 
 export interface TakenIdentifiers {
-  username: boolean
+  /** Whether another account has this username ('taken') or one that looks like it ('lookalike'). */
+  username: 'taken' | 'lookalike' | undefined
   email: boolean
 }
 
-/** Whether a username and/or email already belong to an account (other than `exceptUserId`). */
+/** Whether a username (or a look-alike of it) and/or an email already belong to an account other than `exceptUserId`. */
 export async function findTakenIdentifiers(
   db: Db,
   wanted: { username?: string; email?: string },
   exceptUserId?: number,
 ): Promise<TakenIdentifiers> {
   const nameKey = wanted.username === undefined ? undefined : usernameKey(wanted.username)
+  const skeleton = wanted.username === undefined ? undefined : usernameSkeleton(wanted.username)
   const mailKey = wanted.email === undefined ? undefined : emailKey(wanted.email)
-  if (nameKey === undefined && mailKey === undefined) return { username: false, email: false }
+  if (nameKey === undefined && mailKey === undefined) return { username: undefined, email: false }
   let query = db
     .selectFrom('users')
-    .select(['username_key', 'email_key'])
+    .select(['username_key', 'username_skeleton', 'email_key'])
     .where((eb) =>
       eb.or([
         ...(nameKey === undefined ? [] : [eb('username_key', '=', nameKey)]),
+        ...(skeleton === undefined ? [] : [eb('username_skeleton', '=', skeleton)]),
         ...(mailKey === undefined ? [] : [eb('email_key', '=', mailKey)]),
       ]),
     )
   if (exceptUserId !== undefined) query = query.where('id', '!=', exceptUserId)
   const rows = await query.execute()
-  return {
-    username: rows.some((row) => row.username_key === nameKey),
-    email: rows.some((row) => row.email_key === mailKey),
-  }
+  const username = rows.some((row) => row.username_key === nameKey)
+    ? 'taken'
+    : rows.some((row) => row.username_skeleton === skeleton)
+      ? 'lookalike'
+      : undefined
+  return { username, email: rows.some((row) => row.email_key === mailKey) }
 }
 
-export type NewUser = Omit<Insertable<UsersTable>, 'username_key' | 'email_key' | 'created_at'>
+export type NewUser = Omit<Insertable<UsersTable>, 'username_key' | 'username_skeleton' | 'email_key' | 'created_at'>
 
 export async function insertUser(db: Db, user: NewUser): Promise<number> {
   const { id } = await db
@@ -59,6 +60,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<number> {
     .values({
       ...user,
       username_key: usernameKey(user.username),
+      username_skeleton: usernameSkeleton(user.username),
       email_key: emailKey(user.email),
       created_at: timestamp(),
     })
@@ -67,7 +69,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<number> {
   return id
 }
 
-export type UserChanges = Omit<Updateable<UsersTable>, 'id' | 'username_key' | 'email_key' | 'created_at'>
+export type UserChanges = Omit<Updateable<UsersTable>, 'id' | 'username_key' | 'username_skeleton' | 'email_key' | 'created_at'>
 
 export async function updateUser(db: Db, userId: number, changes: UserChanges): Promise<void> {
   if (Object.keys(changes).length === 0) return
@@ -75,21 +77,68 @@ export async function updateUser(db: Db, userId: number, changes: UserChanges): 
     .updateTable('users')
     .set({
       ...changes,
-      ...(changes.username === undefined ? {} : { username_key: usernameKey(changes.username) }),
+      ...(changes.username === undefined
+        ? {}
+        : { username_key: usernameKey(changes.username), username_skeleton: usernameSkeleton(changes.username) }),
       ...(changes.email === undefined ? {} : { email_key: emailKey(changes.email) }),
     })
     .where('id', '=', userId)
     .execute()
 }
 
-/** The account a login names, by username first and then by email. */
+/**
+ * The account a login names. An email-shaped login means the email, so no username can shadow an account's
+ * email; it names a username only when no account has that email, which lets accounts whose (legacy)
+ * username looks like an email still sign in with it. Any other login is a username.
+ */
 export async function findCredentials(db: Db, login: string) {
   const rows = await db
     .selectFrom('users')
-    .select(['id', 'username', 'email', 'password_hash', 'username_key'])
+    .select(['id', 'username', 'email', 'password_hash', 'username_key', 'email_key'])
     .where((eb) => eb.or([eb('username_key', '=', usernameKey(login)), eb('email_key', '=', emailKey(login))]))
     .execute()
-  return rows.find((row) => row.username_key === usernameKey(login)) ?? rows[0]
+  const byUsername = rows.find((row) => row.username_key === usernameKey(login))
+  if (!looksLikeEmail(login)) return byUsername
+  return rows.find((row) => row.email_key === emailKey(login)) ?? byUsername
+}
+
+/** Whether an account other than `exceptUserId` renamed away from a name with this skeleton lately. */
+export async function isUsernameHeld(db: Db, skeleton: string, exceptUserId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('retired_usernames')
+    .select('user_id')
+    .where('skeleton', '=', skeleton)
+    .where('user_id', '!=', exceptUserId)
+    .where('retired_until', '>', timestamp())
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** How many of the names an account left are held for it at once, so renaming cannot squat on names without end. */
+const MAX_HELD_USERNAMES = 3
+
+/** Holds a name an account renamed away from for that account, releasing its older holds beyond the last few. */
+export async function holdRetiredUsername(db: Db, userId: number, username: string): Promise<void> {
+  const hold = { skeleton: usernameSkeleton(username), user_id: userId, retired_until: hoursFromNow(RENAMED_USERNAME_HOLD_DAYS * 24) }
+  await db
+    .insertInto('retired_usernames')
+    .values(hold)
+    .onConflict((oc) => oc.column('skeleton').doUpdateSet({ user_id: hold.user_id, retired_until: hold.retired_until }))
+    .execute()
+  await db
+    .deleteFrom('retired_usernames')
+    .where('user_id', '=', userId)
+    .where(
+      'skeleton',
+      'not in',
+      db
+        .selectFrom('retired_usernames')
+        .select('skeleton')
+        .where('user_id', '=', userId)
+        .orderBy('retired_until', 'desc')
+        .limit(MAX_HELD_USERNAMES),
+    )
+    .execute()
 }
 
 export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {

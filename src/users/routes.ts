@@ -19,7 +19,6 @@ import {
   followUser,
   requireUserIdByUsername,
   unfollowUser,
-  usernameKey,
   type ProfileData,
 } from './repository.js'
 import {
@@ -38,6 +37,7 @@ import {
   RegisterBody,
   UsernameParams,
 } from './schemas.js'
+import { usernameKey } from './usernames.js'
 
 export interface UsersRoutesOptions {
   db: Db
@@ -237,7 +237,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     handler: async (request) => {
       const session = sessionOf(request)
       if (usernameKey(request.params.username) !== usernameKey(session.user.username)) throw forbidden()
-      await db.transaction().execute((trx) => updateProfile(trx, session.user, request.body))
+      await updateProfile(db, session.user, request.body)
       const profile = await findProfileByUsername(db, request.body.username ?? session.user.username)
       if (!profile) throw notFound()
       const { id, username, email, gravatar } = profile

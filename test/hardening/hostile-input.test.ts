@@ -116,6 +116,7 @@ const TABLE_SET = {
   lists: true,
   list_items: true,
   activities: true,
+  retired_usernames: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 
