@@ -55,6 +55,12 @@ const SITE_CSP = {
 const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'"
 
+/** A request id from outside is kept only when it is short and plain: letters, digits and . _ : - */
+const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+function plainRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && PLAIN_REQUEST_ID.test(header) ? header : undefined
+}
 
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
@@ -73,9 +79,10 @@ export async function buildApp(options: AppOptions) {
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
     trustProxy: config.trustProxy,
-    // Every log line of a request carries its id; a load balancer's X-Request-Id is kept.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Every log line of a request carries its id; a load balancer's X-Request-Id is kept when it is a plain,
+    // short id (a client's is logged and echoed, so it must not carry anything else).
+    requestIdHeader: false,
+    genReqId: (request) => plainRequestId(request.headers['x-request-id']) ?? randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const limiter: RateLimiter = config.redisUrl
@@ -103,7 +110,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(helmet, { contentSecurityPolicy: { directives: SITE_CSP } })
   // Swagger UI at /docs runs an inline script: only its pages get a policy that allows one.
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/docs')) reply.header('content-security-policy', DOCS_CSP)
+    const path = request.url.split('?', 1)[0] as string
+    if (path === '/docs' || path.startsWith('/docs/')) reply.header('content-security-policy', DOCS_CSP)
   })
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
   await app.register(swagger, {
