@@ -32,6 +32,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** The built web app to serve at /, when it has been built (default web/dist); null serves the API alone. */
   webDist?: string | null
+  /** How long a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number
 }
 
 /**
@@ -64,7 +66,7 @@ function plainRequestId(header: string | string[] | undefined): string | undefin
 
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
-  const { config, db, logger = false } = options
+  const { config, db, logger = false, requestTimeoutMs = 30_000 } = options
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -74,8 +76,11 @@ export async function buildApp(options: AppOptions) {
     frameworkErrors: (error, _request, reply) => {
       void (reply as FastifyReply).code(error.statusCode ?? 400).send({ detail: error.message })
     },
-    // Slow or stalled clients must not hold a connection for ever.
-    requestTimeout: 30_000,
+    // Slow or stalled clients must not hold a connection for ever. Node looks for overdue requests only every
+    // connectionsCheckingInterval (30 s by default), and its headers timeout (60 s) does not follow a request
+    // timeout set after the server is made: both are given here, so a trickled request is cut on time.
+    requestTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
     trustProxy: config.trustProxy,
