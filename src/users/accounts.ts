@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
-import { uniqueViolation, type Db } from '../db/database.js'
+import { eraseDeletedData, uniqueViolation, type Db } from '../db/database.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
   findCredentials,
@@ -161,4 +161,5 @@ export async function deleteAccount(db: Db, userId: number, password: string): P
       .execute()
     await trx.deleteFrom('users').where('id', '=', userId).execute()
   })
+  await eraseDeletedData(db)
 }
