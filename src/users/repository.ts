@@ -92,6 +92,10 @@ export async function findCredentials(db: Db, login: string) {
   return rows.find((row) => row.username_key === usernameKey(login)) ?? rows[0]
 }
 
+export async function findAvatarSource(db: Db, userId: number) {
+  return db.selectFrom('users').select(['avatar_seed', 'use_gravatar', 'email']).where('id', '=', userId).executeTakeFirstOrThrow()
+}
+
 export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
   return row?.password_hash
@@ -119,6 +123,7 @@ export interface ProfileData {
   location: string | null
   twitter: string | null
   gravatar: string
+  use_gravatar: boolean
   played: GameSummaryRow[]
   liked: GameSummaryRow[]
   backlog: GameSummaryRow[]
@@ -133,7 +138,7 @@ export interface ProfileData {
 export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar'])
+    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar', 'use_gravatar'])
     .where('username_key', '=', usernameKey(username))
     .executeTakeFirst()
   if (!user) return undefined
@@ -144,7 +149,7 @@ export async function findProfileByUsername(db: Db, username: string): Promise<P
     findFollowEdges(db, user.id),
     findStatsCounts(db, user.id),
   ])
-  return { ...user, ...lists, favorites, ...follows, stats }
+  return { ...user, use_gravatar: !!user.use_gravatar, ...lists, favorites, ...follows, stats }
 }
 
 /** The played, liked, backlog and wishlist lists, each newest first. */
