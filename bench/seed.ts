@@ -3,7 +3,7 @@ import { hashPassword } from '../src/auth/passwords.js'
 import { issueToken } from '../src/auth/tokens.js'
 import { isPostgres, openDatabase, type Db } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
-import { gravatarUrl } from '../src/users/accounts.js'
+import { avatarUrl, newAvatarSeed } from '../src/users/accounts.js'
 import { usernameSkeleton } from '../src/users/usernames.js'
 import { loadCatalogIfEmpty } from '../src/games/catalog.js'
 
@@ -90,7 +90,9 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
     const users = Array.from({ length: scale.users }, (_, i) => {
       const username = `user${i + 1}`
       const email = `${username}@bench.test`
+      const avatar = { avatar_seed: newAvatarSeed(), use_gravatar: false }
       return {
+        ...avatar,
         username,
         username_key: username,
         username_skeleton: usernameSkeleton(username),
@@ -100,7 +102,7 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
         bio: i % 3 === 0 ? `Playing games since ${1980 + (i % 40)}.` : null,
         location: null,
         twitter: null,
-        gravatar: gravatarUrl(email),
+        gravatar: avatarUrl({ ...avatar, email }),
         created_at: isoAt(i),
       }
     })

@@ -33,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** The built web app to serve at /, when it has been built (default web/dist); null serves the API alone. */
   webDist?: string | null
+  /** How long a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number
 }
 
 /**
@@ -56,6 +58,12 @@ const SITE_CSP = {
 const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'"
 
+/** A request id from outside is kept only when it is short and plain: letters, digits and . _ : - */
+const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+function plainRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && PLAIN_REQUEST_ID.test(header) ? header : undefined
+}
 
 /**
  * Believes the X-Forwarded-For entries written by the given number of proxies in front: the client address is
@@ -67,7 +75,7 @@ function trustHops(hops: number) {
 
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
-  const { config, db, logger = false } = options
+  const { config, db, logger = false, requestTimeoutMs = 30_000 } = options
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -77,14 +85,18 @@ export async function buildApp(options: AppOptions) {
     frameworkErrors: (error, _request, reply) => {
       void (reply as FastifyReply).code(error.statusCode ?? 400).send({ detail: error.message })
     },
-    // Slow or stalled clients must not hold a connection for ever.
-    requestTimeout: 30_000,
+    // Slow or stalled clients must not hold a connection for ever. Node looks for overdue requests only every
+    // connectionsCheckingInterval (30 s by default), and its headers timeout (60 s) does not follow a request
+    // timeout set after the server is made: both are given here, so a trickled request is cut on time.
+    requestTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
-    // Every log line of a request carries its id; a load balancer's X-Request-Id is kept.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Every log line of a request carries its id; a load balancer's X-Request-Id is kept when it is a plain,
+    // short id (a client's is logged and echoed, so it must not carry anything else).
+    requestIdHeader: false,
+    genReqId: (request) => plainRequestId(request.headers['x-request-id']) ?? randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const limiter: RateLimiter = config.redisUrl
@@ -113,7 +125,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(helmet, { contentSecurityPolicy: { directives: SITE_CSP } })
   // Swagger UI at /docs runs an inline script: only its pages get a policy that allows one.
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/docs')) reply.header('content-security-policy', DOCS_CSP)
+    const path = request.url.split('?', 1)[0] as string
+    if (path === '/docs' || path.startsWith('/docs/')) reply.header('content-security-policy', DOCS_CSP)
   })
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
   await app.register(swagger, {

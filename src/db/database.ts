@@ -8,6 +8,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
+  sql,
   type DatabaseConnection,
   type PostgresPool,
   type PostgresPoolClient,
@@ -53,6 +54,8 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Deleted rows are overwritten with zeros, not left readable in free space (see eraseDeletedData).
+  sqlite.pragma('secure_delete = ON')
   return new Kysely<Tables>({ dialect: new WriteTransactionSqliteDialect({ database: withStatementCache(sqlite) }) })
 }
 
@@ -196,6 +199,15 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   }
+}
+
+/**
+ * After data someone asked us to erase is deleted: SQLite's WAL still holds the pages as they were before, so
+ * they are copied into the database file (where secure_delete has zeroed the rows) and the WAL is emptied.
+ * PostgreSQL reclaims deleted rows with its own (auto)vacuum.
+ */
+export async function eraseDeletedData(db: Db): Promise<void> {
+  if (!isPostgres(db)) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db)
 }
 
 /** The name of the unique index or column a failed insert/update collided with, if that is why it failed. */

@@ -42,7 +42,11 @@ export interface UsersTable {
   bio: string | null
   location: string | null
   twitter: string | null
+  /** The avatar's URL, as shown: made from avatar_seed, or from the email when use_gravatar is on. */
   gravatar: string
+  /** 32 random hex digits: the avatar of someone who has not opted in to Gravatar. */
+  avatar_seed: string
+  use_gravatar: DbBoolean
   created_at: string
 }
 

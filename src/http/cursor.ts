@@ -14,16 +14,28 @@ export function encodeCursor(values: CursorValues): string {
 
 type CursorPart = 'string' | 'number' | 'timestamp'
 
-const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/
+const ISO_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{1,6})?Z$/
+
+/**
+ * A time that exists, as our timestamps are written: JavaScript rolls `2024-02-30` over into March and knows a
+ * year 0, while PostgreSQL refuses both, so the date and time must print back exactly as given.
+ */
+function isTimestamp(value: string): boolean {
+  const seconds = ISO_TIMESTAMP.exec(value)?.[1]
+  if (seconds === undefined || seconds < '0001') return false
+  const date = new Date(`${seconds}Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(seconds)
+}
 
 function isCursorPart(value: unknown, part: CursorPart): boolean {
   if (part === 'number') return typeof value === 'number' && isIdRange(value)
-  if (part === 'timestamp') return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))
+  if (part === 'timestamp') return typeof value === 'string' && isTimestamp(value)
   return typeof value === 'string' && value.length <= 100
 }
 
 /**
  * Reads a cursor back: none means the first page; anything a client made up or mangled is a 400, never a 500.
+ * A cursor is valid only as we write it: its values, encoded again, give the same cursor.
  */
 export function decodeCursor<T extends CursorValues>(cursor: string | undefined, shape: CursorPart[]): T | undefined {
   if (cursor === undefined) return undefined
@@ -34,7 +46,10 @@ export function decodeCursor<T extends CursorValues>(cursor: string | undefined,
     values = undefined
   }
   const valid =
-    Array.isArray(values) && values.length === shape.length && values.every((value, i) => isCursorPart(value, shape[i] as CursorPart))
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every((value, i) => isCursorPart(value, shape[i] as CursorPart)) &&
+    encodeCursor(values) === cursor
   if (!valid) throw new ApiError(400, { cursor: ['Invalid cursor.'] })
   return values as T
 }

@@ -233,13 +233,32 @@ export interface ReviewRef {
   game_id: number
 }
 
-/** The entry, when it is a review (has text). */
+/** The entry, when it is a review (has text): only reviews take new likes and comments. */
 export async function findReview(db: Db, entryId: number): Promise<ReviewRef | undefined> {
   return db
     .selectFrom('journal_entries')
     .select(['id', 'user_id', 'game_id'])
     .where('id', '=', entryId)
     .where('review', 'is not', null)
+    .executeTakeFirst()
+}
+
+/**
+ * The entry when it is a review, or when it still has likes or comments from when it was one: they outlive the
+ * text they answered (and show again with new text), so their authors can still read and remove them.
+ */
+export async function findReviewOrResponses(db: Db, entryId: number): Promise<ReviewRef | undefined> {
+  return db
+    .selectFrom('journal_entries')
+    .select(['id', 'user_id', 'game_id'])
+    .where('id', '=', entryId)
+    .where((eb) =>
+      eb.or([
+        eb('review', 'is not', null),
+        eb('like_count', '>', 0),
+        eb.exists(eb.selectFrom('review_comments').select('review_comments.id').whereRef('review_comments.entry_id', '=', 'journal_entries.id')),
+      ]),
+    )
     .executeTakeFirst()
 }
 

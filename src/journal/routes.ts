@@ -20,6 +20,7 @@ import {
   findEntryRecord,
   findGameReviews,
   findReview,
+  findReviewOrResponses,
   findUserEntries,
   insertComment,
   insertEntry,
@@ -225,7 +226,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
   app.delete('/api/reviews/:id/like', likeRoute('Take back your like of a review'), async (request) => {
     const user = sessionOf(request).user
     return db.transaction().execute(async (trx) => {
-      const review = found(await findReview(trx, request.params.id))
+      const review = found(await findReviewOrResponses(trx, request.params.id))
       return { review: review.id, liked: false, like_count: await unlikeReview(trx, review, user.id) }
     })
   })
@@ -244,7 +245,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { limit, cursor } = request.query
       const after = decodeCursor<[number]>(cursor, ['number'])
-      const review = found(await findReview(db, request.params.id))
+      const review = found(await findReviewOrResponses(db, request.params.id))
       const comments = await findComments(db, review.id, limit + 1, after?.[0])
       return pageOf(comments, limit, (last) => [last.id])
     },
@@ -291,7 +292,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const user = sessionOf(request).user
       const { id, commentId } = request.params
       await db.transaction().execute(async (trx) => {
-        const review = found(await findReview(trx, id))
+        const review = found(await findReviewOrResponses(trx, id))
         const authorId = found(await findCommentAuthor(trx, review.id, commentId))
         if (authorId !== user.id && review.user_id !== user.id) throw forbidden()
         await deleteComment(trx, commentId)

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
 import { findTrustedDevice, forgetOtherDevices, trustDevice } from '../auth/devices.js'
 import type { Client, SignInGuard } from '../auth/sign-in-guard.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
-import { uniqueViolation, type Db } from '../db/database.js'
+import { eraseDeletedData, uniqueViolation, type Db } from '../db/database.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
+  findAvatarSource,
   findCredentials,
   findPasswordHash,
   findTakenIdentifiers,
@@ -21,7 +22,25 @@ import { USERNAME_ERRORS, usernameKey, usernameProblems, usernameSkeleton } from
 
 const EMAIL_TAKEN = 'A user with that email already exists.'
 
-export function gravatarUrl(email: string): string {
+/** What a person's avatar is made from: a random seed, or their email's Gravatar when they opt in. */
+export interface AvatarSource {
+  avatar_seed: string
+  use_gravatar: boolean
+  email: string
+}
+
+/** 32 random hex digits, shaped like the hash Gravatar expects and tied to nothing. */
+export function newAvatarSeed(): string {
+  return randomBytes(16).toString('hex')
+}
+
+/**
+ * A public avatar must not reveal the email (an md5 of it lets anyone confirm a guess). By default it is
+ * Gravatar's generated face for the random seed, forced (forcedefault) so it is never someone's real Gravatar;
+ * the Gravatar of the email only when its owner has asked for it.
+ */
+export function avatarUrl({ avatar_seed, use_gravatar, email }: AvatarSource): string {
+  if (!use_gravatar) return `https://secure.gravatar.com/avatar/${avatar_seed}?size=120&default=retro&forcedefault=y`
   const digest = createHash('md5').update(email.trim().toLowerCase()).digest('hex')
   return `https://secure.gravatar.com/avatar/${digest}?size=120&default=retro`
 }
@@ -87,11 +106,12 @@ export async function registerAccount(db: Db, input: RegisterBody): Promise<Acco
   }
   if (Object.keys(errors).length > 0) throw invalid(errors)
 
+  const avatar = { avatar_seed: newAvatarSeed(), use_gravatar: false, email }
   const user = {
+    ...avatar,
     username: input.username,
-    email,
     password_hash: await hashPassword(input.password),
-    gravatar: gravatarUrl(email),
+    gravatar: avatarUrl(avatar),
   }
   try {
     const id = await db.transaction().execute(async (trx) => {
@@ -133,13 +153,13 @@ export async function updateProfile(db: Db, owner: Account, input: ProfileUpdate
   const errors = await identifierErrors(db, { username, email }, owner.id)
   if (Object.keys(errors).length > 0) throw invalid(errors)
 
-  const changes: UserChanges = {}
+  const avatarEdited = email !== undefined || input.use_gravatar !== undefined || input.refreshAvatar
+  const changes: UserChanges = avatarEdited ? await changedAvatar(db, owner.id, email, input) : {}
   if (username !== undefined) changes.username = username
   if (email !== undefined) changes.email = email
   if (input.bio !== undefined) changes.bio = input.bio || null
   if (input.location !== undefined) changes.location = input.location || null
   if (input.twitter !== undefined) changes.twitter = input.twitter?.replace(/^@/, '') || null
-  if (input.refreshAvatar) changes.gravatar = gravatarUrl(email ?? owner.email)
   try {
     await db.transaction().execute(async (trx) => {
       await updateUser(trx, owner.id, changes)
@@ -161,6 +181,17 @@ export async function updateProfile(db: Db, owner: Account, input: ProfileUpdate
 async function retireUsername(db: Db, owner: Account, newUsername: string): Promise<void> {
   await requireUsernameNotHeld(db, newUsername, owner.id)
   if (usernameSkeleton(newUsername) !== usernameSkeleton(owner.username)) await holdRetiredUsername(db, owner.id, owner.username)
+}
+
+/**
+ * The avatar after an edit: a refresh without Gravatar draws a new seed; with Gravatar on, the avatar follows
+ * the email, through every change of it.
+ */
+async function changedAvatar(db: Db, userId: number, email: string | undefined, input: ProfileUpdateBody): Promise<UserChanges> {
+  const current = await findAvatarSource(db, userId)
+  const use_gravatar = input.use_gravatar ?? !!current.use_gravatar
+  const avatar_seed = input.refreshAvatar && !use_gravatar ? newAvatarSeed() : current.avatar_seed
+  return { avatar_seed, use_gravatar, gravatar: avatarUrl({ avatar_seed, use_gravatar, email: email ?? current.email }) }
 }
 
 async function requireGamesExist(db: Db, gameIds: number[]): Promise<void> {
@@ -213,4 +244,5 @@ export async function deleteAccount(db: Db, guard: SignInGuard, client: Client, 
       .execute()
     await trx.deleteFrom('users').where('id', '=', userId).execute()
   })
+  await eraseDeletedData(db)
 }

@@ -141,6 +141,10 @@ export async function holdRetiredUsername(db: Db, userId: number, username: stri
     .execute()
 }
 
+export async function findAvatarSource(db: Db, userId: number) {
+  return db.selectFrom('users').select(['avatar_seed', 'use_gravatar', 'email']).where('id', '=', userId).executeTakeFirstOrThrow()
+}
+
 export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
   return row?.password_hash
@@ -168,6 +172,7 @@ export interface ProfileData {
   location: string | null
   twitter: string | null
   gravatar: string
+  use_gravatar: boolean
   played: GameSummaryRow[]
   liked: GameSummaryRow[]
   backlog: GameSummaryRow[]
@@ -182,7 +187,7 @@ export interface ProfileData {
 export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar'])
+    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar', 'use_gravatar'])
     .where('username_key', '=', usernameKey(username))
     .executeTakeFirst()
   if (!user) return undefined
@@ -193,7 +198,7 @@ export async function findProfileByUsername(db: Db, username: string): Promise<P
     findFollowEdges(db, user.id),
     findStatsCounts(db, user.id),
   ])
-  return { ...user, ...lists, favorites, ...follows, stats }
+  return { ...user, use_gravatar: !!user.use_gravatar, ...lists, favorites, ...follows, stats }
 }
 
 /** The played, liked, backlog and wishlist lists, each newest first. */

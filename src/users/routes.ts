@@ -50,14 +50,14 @@ export interface UsersRoutesOptions {
 const tags = ['users']
 const security = tokenSecurity
 
-/** What a viewer may see of a profile: the email only if it is theirs; with a token, who they are. */
+/** What a viewer may see of a profile: the email (and avatar setting) only if it is theirs; with a token, who they are. */
 function presentProfile(data: ProfileData, session: Session | null): Profile {
-  const { email, ...publicProfile } = data
+  const { email, use_gravatar, ...publicProfile } = data
   if (!session) return publicProfile
   const viewer = session.user
   return {
     ...publicProfile,
-    ...(viewer.id === data.id ? { email } : {}),
+    ...(viewer.id === data.id ? { email, use_gravatar } : {}),
     me: viewer,
     followingUser: data.followers.includes(viewer.id),
   }

@@ -61,6 +61,9 @@ export const Profile = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   email: Type.Optional(Type.String({ description: 'Present only when the viewer is this user.' })),
+  use_gravatar: Type.Optional(
+    Type.Boolean({ description: 'Whether the avatar is the Gravatar of the email; present only when the viewer is this user.' }),
+  ),
   bio: Nullable(Type.String()),
   location: Nullable(Type.String()),
   twitter: Nullable(Type.String()),
@@ -94,7 +97,16 @@ export const ProfileUpdateBody = Type.Object(
         }),
       ),
     ),
-    refreshAvatar: Type.Optional(Type.Boolean({ description: 'Recompute the gravatar from the (new) email.' })),
+    use_gravatar: Type.Optional(
+      Type.Boolean({
+        description:
+          'Show the Gravatar of your email as your avatar, kept in step with every email change. Off by default: ' +
+          'a Gravatar is public and lets anyone confirm a guess of your email; without it your avatar is a random face.',
+      }),
+    ),
+    refreshAvatar: Type.Optional(
+      Type.Boolean({ description: 'A new random avatar; with use_gravatar on, your email’s Gravatar again.' }),
+    ),
     favorites: Type.Optional(
       Type.Array(Id, {
         maxItems: MAX_FAVORITES,

@@ -109,7 +109,7 @@ describeEachDatabase('GET /api/users/:username/followers and /following', (curre
     // Followers made straight in the database: 25 sign-ups through the API would only slow the test down.
     const { db } = current()
     for (let n = 1; n <= 25; n++) {
-      const id = await insertUser(db, { username: `fan${n}`, email: `fan${n}@example.com`, password_hash: 'x', gravatar: 'https://www.gravatar.com/avatar/0' })
+      const id = await insertUser(db, { username: `fan${n}`, email: `fan${n}@example.com`, password_hash: 'x', gravatar: 'https://www.gravatar.com/avatar/0', avatar_seed: '0', use_gravatar: false })
       await db.insertInto('follows').values({ follower_id: id, followee_id: star.id, created_at: `2026-01-01T00:00:${String(n).padStart(2, '0')}.000000Z` }).execute()
     }
     const first = await call(app(), 'GET', '/api/users/star/followers')

@@ -1,21 +1,27 @@
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { it } from 'node:test'
+import type { App } from '../../src/app.js'
 import { describeEachDatabase } from '../helpers/app.js'
-import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+import { call, registerUser as register, type RegisteredUser } from '../helpers/client.js'
 import { ZERO_COUNTS } from '../helpers/fixtures.js'
 
-const gravatarOf = (email: string) =>
-  `https://secure.gravatar.com/avatar/${createHash('md5').update(email.trim().toLowerCase()).digest('hex')}?size=120&default=retro`
+type User = RegisteredUser & { gravatar: string }
+
+/** Registers a user, and reads the avatar the server drew for them (a random one: test/users/avatars.test.ts). */
+async function registerUser(app: App, username: string, fields: { email?: string } = {}): Promise<User> {
+  const user = await register(app, username, fields)
+  const me = await call(app, 'GET', '/api/users/user/', { token: user.token })
+  return { ...user, gravatar: me.body.gravatar }
+}
 
 /** A just-registered user's profile as the public sees it. */
-const publicProfile = (user: RegisteredUser) => ({
+const publicProfile = (user: User) => ({
   id: user.id,
   username: user.username,
   bio: null,
   location: null,
   twitter: null,
-  gravatar: gravatarOf(user.email),
+  gravatar: user.gravatar,
   played: [],
   liked: [],
   backlog: [],
@@ -27,13 +33,13 @@ const publicProfile = (user: RegisteredUser) => ({
 })
 
 /** The same profile as its owner sees it (also the answer to an update). */
-const ownProfile = (user: RegisteredUser, changes: Record<string, unknown> = {}) => {
-  const profile = { ...publicProfile(user), email: user.email, ...changes }
+const ownProfile = (user: User, changes: Record<string, unknown> = {}) => {
+  const profile = { ...publicProfile(user), email: user.email, use_gravatar: false, ...changes }
   const me = { id: user.id, username: profile.username, email: profile.email, gravatar: profile.gravatar }
   return { ...profile, me, followingUser: false }
 }
 
-const sessionOf = (user: RegisteredUser) => ({ id: user.id, username: user.username, email: user.email, gravatar: gravatarOf(user.email) })
+const sessionOf = (user: User) => ({ id: user.id, username: user.username, email: user.email, gravatar: user.gravatar })
 
 describeEachDatabase('GET /api/users/:username', (current) => {
   const show = (path: string, token?: string) => call(current().app, 'GET', path, { token })
@@ -118,7 +124,7 @@ describeEachDatabase('POST/PATCH /api/users/profile/:username', (current) => {
     call(current().app, 'POST', '/api/users/login/', { body: { username, password } })
 
   /** Asserts that a profile, as its owner sees it, is exactly `expected`. */
-  const assertStoredProfile = async (user: RegisteredUser, expected: unknown) => {
+  const assertStoredProfile = async (user: User, expected: unknown) => {
     const response = await show(user.username, user.token)
     assert.equal(response.status, 200)
     assert.deepEqual(response.body, expected)
@@ -262,7 +268,7 @@ describeEachDatabase('POST/PATCH /api/users/profile/:username', (current) => {
 
     const response = await update(madeline, { username: 'badeline', email: 'badeline@example.com' }, 'PATCH')
 
-    // The gravatar stays the old one unless refreshAvatar is asked for.
+    // The avatar, not tied to the email, stays as it was.
     const expected = ownProfile(madeline, { username: 'badeline', email: 'badeline@example.com' })
     assert.equal(response.status, 200)
     assert.deepEqual(response.body, expected)
@@ -272,28 +278,6 @@ describeEachDatabase('POST/PATCH /api/users/profile/:username', (current) => {
     assert.equal((await login('badeline', madeline.password)).status, 200)
     assert.equal((await login('badeline@example.com', madeline.password)).status, 200)
     assert.deepEqual((await login('madeline', madeline.password)).body, { non_field_errors: ['Incorrect username/password.'] })
-  })
-
-  it('recomputes the gravatar from the new email when refreshAvatar is true', async () => {
-    const madeline = await registerUser(current().app, 'madeline')
-
-    const response = await update(madeline, { email: 'New.Address@Example.COM', refreshAvatar: true })
-
-    assert.equal(response.status, 200)
-    assert.equal(response.body.gravatar, gravatarOf('new.address@example.com'))
-    assert.notEqual(response.body.gravatar, gravatarOf(madeline.email))
-    assert.equal((await show('madeline')).body.gravatar, gravatarOf('new.address@example.com'))
-  })
-
-  it('keeps the old gravatar after an email change without refreshAvatar', async () => {
-    const madeline = await registerUser(current().app, 'madeline')
-
-    const response = await update(madeline, { email: 'new@example.com' })
-
-    assert.equal(response.status, 200)
-    assert.equal(response.body.email, 'new@example.com')
-    assert.equal(response.body.gravatar, gravatarOf(madeline.email))
-    assert.equal((await show('madeline')).body.gravatar, gravatarOf(madeline.email))
   })
 
   it('round-trips Unicode in the bio intact', async () => {

@@ -72,7 +72,7 @@ describeEachDatabase('signing in and out', (current) => {
     assert.equal(response.status, 200)
     assert.deepEqual(Object.keys(response.body).sort(), ['email', 'gravatar', 'id', 'username'])
     assert.equal(response.body.id, madeline.id)
-    assert.match(response.body.gravatar, /^https:\/\/secure\.gravatar\.com\/avatar\/[0-9a-f]{32}\?size=120&default=retro$/)
+    assert.match(response.body.gravatar, /^https:\/\/secure\.gravatar\.com\/avatar\/[0-9a-f]{32}\?size=120&default=retro&forcedefault=y$/)
   })
 
   it('accepts "Token" and "Bearer" schemes in any case', async () => {

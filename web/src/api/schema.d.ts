@@ -2433,6 +2433,8 @@ export interface paths {
                                 wishlist: number;
                             };
                             twitter: string | null;
+                            /** @description Whether the avatar is the Gravatar of the email; present only when the viewer is this user. */
+                            use_gravatar?: boolean;
                             username: string;
                             wishlist: {
                                 cover_url: string | null;
@@ -3460,6 +3462,8 @@ export interface paths {
                                 wishlist: number;
                             };
                             twitter: string | null;
+                            /** @description Whether the avatar is the Gravatar of the email; present only when the viewer is this user. */
+                            use_gravatar?: boolean;
                             username: string;
                             wishlist: {
                                 cover_url: string | null;
@@ -3519,9 +3523,11 @@ export interface paths {
                         /** @description Game ids of your favorites showcase, in order; replaces the current one */
                         favorites?: number[];
                         location?: string | null;
-                        /** @description Recompute the gravatar from the (new) email. */
+                        /** @description A new random avatar; with use_gravatar on, your email’s Gravatar again. */
                         refreshAvatar?: boolean;
                         twitter?: string | null;
+                        /** @description Show the Gravatar of your email as your avatar, kept in step with every email change. Off by default: a Gravatar is public and lets anyone confirm a guess of your email; without it your avatar is a random face. */
+                        use_gravatar?: boolean;
                         /** @example madeline */
                         username?: string;
                     };
@@ -3603,6 +3609,8 @@ export interface paths {
                                 wishlist: number;
                             };
                             twitter: string | null;
+                            /** @description Whether the avatar is the Gravatar of the email; present only when the viewer is this user. */
+                            use_gravatar?: boolean;
                             username: string;
                             wishlist: {
                                 cover_url: string | null;
@@ -3677,9 +3685,11 @@ export interface paths {
                         /** @description Game ids of your favorites showcase, in order; replaces the current one */
                         favorites?: number[];
                         location?: string | null;
-                        /** @description Recompute the gravatar from the (new) email. */
+                        /** @description A new random avatar; with use_gravatar on, your email’s Gravatar again. */
                         refreshAvatar?: boolean;
                         twitter?: string | null;
+                        /** @description Show the Gravatar of your email as your avatar, kept in step with every email change. Off by default: a Gravatar is public and lets anyone confirm a guess of your email; without it your avatar is a random face. */
+                        use_gravatar?: boolean;
                         /** @example madeline */
                         username?: string;
                     };
@@ -3761,6 +3771,8 @@ export interface paths {
                                 wishlist: number;
                             };
                             twitter: string | null;
+                            /** @description Whether the avatar is the Gravatar of the email; present only when the viewer is this user. */
+                            use_gravatar?: boolean;
                             username: string;
                             wishlist: {
                                 cover_url: string | null;

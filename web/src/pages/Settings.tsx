@@ -92,6 +92,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
     bio: profile.bio ?? '',
     location: profile.location ?? '',
     twitter: profile.twitter ?? '',
+    useGravatar: profile.use_gravatar ?? false,
     refreshAvatar: false,
   })
   const [favorites, setFavorites] = useState<GameSummary[]>(profile.favorites)
@@ -105,6 +106,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
       }
       if (form.username !== profile.username) body.username = form.username
       if (form.email !== (profile.email ?? '')) body.email = form.email
+      if (form.useGravatar !== (profile.use_gravatar ?? false)) body.use_gravatar = form.useGravatar
       if (form.refreshAvatar) body.refreshAvatar = true
       return unwrap(api.POST('/api/users/profile/{username}', { params: { path: { username: profile.username } }, body }))
     },
@@ -148,8 +150,12 @@ function ProfileForm({ profile }: { profile: Profile }) {
         </Field>
       </div>
       <label className="checkbox">
+        <input type="checkbox" checked={form.useGravatar} onChange={(e) => setForm({ ...form, useGravatar: e.target.checked })} />
+        Use the Gravatar of my email as my avatar (it is public: anyone who guesses your email can confirm it)
+      </label>
+      <label className="checkbox">
         <input type="checkbox" checked={form.refreshAvatar} onChange={(e) => setForm({ ...form, refreshAvatar: e.target.checked })} />
-        Refresh my avatar from Gravatar (uses the email above)
+        {form.useGravatar ? 'Refresh my avatar from Gravatar' : 'Give me a new random avatar'}
       </label>
       <FavoritesPicker value={favorites} onChange={setFavorites} />
       {errors.favorites && <p className="field-errors">{errors.favorites.join(' ')}</p>}
