@@ -276,7 +276,7 @@ describeEachDatabase('bad input', (current) => {
     assert.deepEqual([...requestSchema.required].sort(), ['email', 'password', 'username'])
     assert.deepEqual(Object.keys(requestSchema.properties).sort(), ['email', 'password', 'username'])
     const created = register.responses['201'].content['application/json'].schema
-    assert.deepEqual(Object.keys(created.properties).sort(), ['expiry', 'token', 'user'])
+    assert.deepEqual(Object.keys(created.properties).sort(), ['device_token', 'expiry', 'token', 'user'])
   })
 
   test('GET /openapi.json lets clients leave out query parameters that have a default, and no others', async () => {
