@@ -16,8 +16,8 @@ export interface Config {
   /** Where state shared by every process lives (rate-limit counters); null keeps it in memory. */
   redisUrl: string | null
   redisKeyPrefix: string
-  /** Requests a minute; 0 turns a limit off. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number }
+  /** Requests a minute (exports: an hour); 0 turns a limit off. */
+  rateLimits: { authPerMinute: number; writesPerMinute: number; exportsPerHour: number }
   /** Trust X-Forwarded-For from the load balancer in front, to limit by the client's address. */
   trustProxy: boolean
 }
@@ -52,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
+      exportsPerHour: readInteger(env, 'RATE_LIMIT_EXPORTS_PER_HOUR', 5, { min: 0, max: 1_000_000 }),
     },
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   }

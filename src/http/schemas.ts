@@ -30,6 +30,7 @@ const errorSchemas = {
   401: Detail,
   403: Detail,
   404: Detail,
+  429: Detail,
 } as const
 
 /** The error answers a route can give, for its response schema (and so for the OpenAPI document). */
