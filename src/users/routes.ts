@@ -173,6 +173,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.get(
     '/api/users/me/export',
     {
+      // Fastify would answer HEAD by running the export and draining it unseen, outside the one-at-a-time rule.
+      exposeHeadRoute: false,
       onRequest: auth.requireUser,
       schema: {
         tags,

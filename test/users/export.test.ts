@@ -137,6 +137,16 @@ describeEachDatabase(
       assert.ok(retryAfter > 3000 && retryAfter <= 3600, `retry-after ${retryAfter}`)
       assert.equal((await exportOf(current, bob)).status, 200)
     })
+
+    it('answers HEAD 404 without running an export (Fastify would run it unseen) or counting one', async () => {
+      const alice = await registerUser(current().app, 'alice')
+      for (let i = 0; i < 3; i++) {
+        const head = await call(current().app, 'HEAD', '/api/users/me/export', { token: alice.token })
+        assert.equal(head.status, 404)
+      }
+      assert.equal((await exportOf(current, alice)).status, 200)
+      assert.equal((await exportOf(current, alice)).status, 200)
+    })
   },
   { rateLimits: { authPerMinute: 0, writesPerMinute: 0, exportsPerHour: 2 } },
 )
