@@ -12,7 +12,7 @@ import type { GameStatus } from '../db/tables.js'
  * Pages follow unique keys, so a row that exists throughout is exported once; only a rating changed during the
  * export, which moves in the rated-at order, may show twice or not at all.
  */
-const PAGE_SIZE = 200
+const PAGE_SIZE = 100
 
 /** Every row a keyset query finds, a page at a time (`readPage` reads the rows after the one given). */
 async function* pagesOf<Row>(readPage: (after: Row | undefined) => Promise<Row[]>): AsyncGenerator<Row[]> {
