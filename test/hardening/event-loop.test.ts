@@ -23,12 +23,12 @@ const HEALTHZ_P99_MS = 250
 const EXPORTERS = 4
 /** Each exporter downloads its account this many times in a row (one at a time, as the server allows). */
 const EXPORTS_EACH = 2
-/** Each exporter owns this many lists of GAMES games with a note of NOTE_LENGTH characters: about 9 MB to export. */
-const LISTS = 10
+/** Each exporter owns this many lists of GAMES games with a note of NOTE_LENGTH characters: about 14 MB to export. */
+const LISTS = 15
 const GAMES = 1000
 const NOTE_LENGTH = 900
-const LIST_SAVERS = 2
-const SAVES_EACH = 3
+const LIST_SAVERS = 1
+const SAVES_EACH = 4
 /** No single request of the load may be cut short by the client: today's main takes seconds, not minutes. */
 const LOAD_REQUEST_TIMEOUT_MS = 120_000
 
