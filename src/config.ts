@@ -18,8 +18,8 @@ export interface Config {
   /** Where state shared by every process lives (rate-limit counters); null keeps it in memory. */
   redisUrl: string | null
   redisKeyPrefix: string
-  /** Requests a minute; 0 turns a limit off. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number }
+  /** Requests a minute (exports: an hour); 0 turns a limit off. */
+  rateLimits: { authPerMinute: number; writesPerMinute: number; exportsPerHour: number }
   /**
    * The proxies in front, whose X-Forwarded-For entries are believed: how many of them (hops), or their
    * addresses; the client address is the right-most entry they did not write. false: none, the peer is the client.
@@ -57,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
+      exportsPerHour: readInteger(env, 'RATE_LIMIT_EXPORTS_PER_HOUR', 5, { min: 0, max: 1_000_000 }),
     },
     trustProxy: readTrustProxy(env.TRUST_PROXY),
   }

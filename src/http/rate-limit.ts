@@ -155,15 +155,23 @@ export interface Throttles {
   signUp(ip: string): Promise<void>
   /** Changes made by a signed-in user. */
   write(userId: number): Promise<void>
+  /** Downloads of a whole account (GET /api/users/me/export), per account and hour. */
+  export(userId: number): Promise<void>
 }
 
-export function createThrottles(limiter: RateLimiter, limits: { authPerMinute: number; writesPerMinute: number }): Throttles {
+export function createThrottles(
+  limiter: RateLimiter,
+  limits: { authPerMinute: number; writesPerMinute: number; exportsPerHour: number },
+): Throttles {
   return {
     async signUp(ip) {
       if (limits.authPerMinute > 0) await enforceLimit(limiter, addressKey(ip), limits.authPerMinute)
     },
     async write(userId) {
       if (limits.writesPerMinute > 0) await enforceLimit(limiter, `write:user:${userId}`, limits.writesPerMinute)
+    },
+    async export(userId) {
+      if (limits.exportsPerHour > 0) await enforceLimit(limiter, `export:user:${userId}`, limits.exportsPerHour, 3600)
     },
   }
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { timestamp } from '../db/time.js'
@@ -90,14 +91,24 @@ export async function insertList(db: Db, userId: number, fields: ListFields): Pr
   return id
 }
 
-/** Makes these the list's items, positions 1, 2, 3… in this order. Run it in a transaction. */
+/** Items written per statement: a list of 1,000 games with notes is saved in several, the event loop free between. */
+const SAVE_CHUNK_SIZE = 100
+
+/**
+ * Makes these the list's items, positions 1, 2, 3… in this order. Run it in a transaction: the list changes whole
+ * or not at all. Yielding inside one is safe: on SQLite the transaction keeps the one connection until it ends, so
+ * other requests' queries wait for it rather than run inside it; on PostgreSQL it has a connection of its own.
+ */
 export async function replaceListEntries(db: Db, listId: number, entries: ListEntry[]): Promise<void> {
   await db.deleteFrom('list_items').where('list_id', '=', listId).execute()
-  if (entries.length === 0) return
-  await db
-    .insertInto('list_items')
-    .values(entries.map(({ gameId, note }, index) => ({ list_id: listId, position: index + 1, game_id: gameId, note })))
-    .execute()
+  for (let start = 0; start < entries.length; start += SAVE_CHUNK_SIZE) {
+    if (start > 0) await nextTurn()
+    const chunk = entries.slice(start, start + SAVE_CHUNK_SIZE)
+    await db
+      .insertInto('list_items')
+      .values(chunk.map(({ gameId, note }, index) => ({ list_id: listId, position: start + index + 1, game_id: gameId, note })))
+      .execute()
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
@@ -8,10 +9,10 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { decodeCursor } from '../http/cursor.js'
-import { badRequest, forbidden, notFound } from '../http/errors.js'
+import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
-import { accountCsv, accountJson, findAccountData } from './export.js'
+import { accountCsv, accountJson } from './export.js'
 import {
   findFollowsPage,
   findProfileByUsername,
@@ -64,6 +65,9 @@ function presentProfile(data: ProfileData, session: Session | null): Profile {
 }
 
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles, signInGuard }) => {
+  /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
+  const exporting = new Set<number>()
+
   app.post(
     '/api/users/register/',
     {
@@ -174,6 +178,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.get(
     '/api/users/me/export',
     {
+      // Fastify would answer HEAD by running the export and draining it unseen, outside the one-at-a-time rule.
+      exposeHeadRoute: false,
       onRequest: auth.requireUser,
       schema: {
         tags,
@@ -188,17 +194,26 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
               'text/csv': { schema: { type: 'string' } },
             },
           },
-          ...errorResponses(400, 401),
+          ...errorResponses(400, 401, 429),
         },
       },
     },
     async (request, reply) => {
       const user = sessionOf(request).user
-      const data = await findAccountData(db, user.id)
+      if (exporting.has(user.id)) throw new ApiError(429, { detail: 'An export of your account is already running: wait for it to finish.' })
+      exporting.add(user.id)
+      // Closed once the last byte is out, or when the client goes away (which also stops the reading).
+      reply.raw.once('close', () => exporting.delete(user.id))
+      await throttles.export(user.id)
       const name = `overworld-${user.username.replace(/[^\w.-]/g, '_')}.${request.query.format}`
       reply.header('content-disposition', `attachment; filename="${name}"`)
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(accountCsv(data))
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(accountJson(data, new Date().toISOString())))
+      const [type, pieces] =
+        request.query.format === 'csv'
+          ? ['text/csv; charset=utf-8', accountCsv(db, user.id)]
+          : ['application/json; charset=utf-8', accountJson(db, user.id, new Date().toISOString())]
+      // Byte mode: the stream reads ahead one piece or so, as fast as the client takes them. (The response schema
+      // documents the body; Fastify sends a stream as it comes.)
+      return reply.type(type).send(Readable.from(pieces, { objectMode: false }) as never)
     },
   )
 

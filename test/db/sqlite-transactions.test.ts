@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import SQLite from 'better-sqlite3'
 import { openDatabase, type Db } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
+import { addGames } from '../helpers/big-account.js'
 
 // Several server processes (WORKERS) share one SQLite file; here a second connection plays the other process.
 describe('SQLite transactions between processes', () => {
@@ -42,5 +43,43 @@ describe('SQLite transactions between processes', () => {
     await db.transaction().execute(async () => {
       assert.deepEqual(otherProcess.prepare('select count(*) as n from users').get(), { n: 0 })
     })
+  })
+})
+
+// Long writes (a list of 1,000 games) yield to the event loop between statements, inside their transaction.
+describe('SQLite transactions on the one connection', () => {
+  let db: Db
+
+  before(async () => {
+    db = openDatabase('sqlite::memory:')
+    await migrateToLatest(db)
+  })
+
+  after(() => db.destroy())
+
+  it('keep it while they wait between statements: other queries run after them, never inside them', async () => {
+    const order: string[] = []
+    let outside: Promise<number> | undefined
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await addGames(trx, 1)
+        outside = db
+          .selectFrom('games')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+          .then((row) => {
+            order.push('outside query')
+            return Number(row.n)
+          })
+        await new Promise((resolve) => setImmediate(resolve))
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        order.push('transaction ends')
+        throw new Error('roll back')
+      }),
+      /roll back/,
+    )
+    // The outside query neither saw the transaction's row nor ran before it ended.
+    assert.equal(await outside, 0)
+    assert.deepEqual(order, ['transaction ends', 'outside query'])
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { loadConfig, type Config } from '../../src/config.js'
-import { describeEachDatabase } from '../helpers/app.js'
+import { describeEachDatabase, NO_RATE_LIMITS } from '../helpers/app.js'
 import { call } from '../helpers/client.js'
 
 const LIMIT = 3
@@ -47,7 +47,7 @@ function describeClientAddress(name: string, trustProxy: Config['trustProxy'], c
         headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
       }).then((response) => response.status)
     })
-  }, { trustProxy, rateLimits: { authPerMinute: LIMIT, writesPerMinute: 0 } })
+  }, { trustProxy, rateLimits: { ...NO_RATE_LIMITS, authPerMinute: LIMIT } })
 }
 
 type SignUp = (forwardedFor: string | undefined, remoteAddress?: string) => Promise<number>

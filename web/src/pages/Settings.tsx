@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
-import { api, setToken, unwrap } from '../api/client'
+import { api, ApiError, setToken, unwrap } from '../api/client'
 import type { GameSummary, Profile, ProfileUpdate } from '../api/types'
 import { useAuth } from '../auth'
 import { errorsOf, Field, FormErrors } from '../components/Form'
@@ -181,7 +181,8 @@ function Export() {
         params: { query: { format } },
         parseAs: 'blob',
       })
-      if (!response.ok || !data) throw new Error(failure ? JSON.stringify(failure) : `Export failed (${response.status}).`)
+      // Refused (one export at a time, a few an hour): say why, in the API's words.
+      if (!response.ok || !data) throw new ApiError(response.status, failure)
       const disposition = response.headers.get('content-disposition') ?? ''
       const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `overworld.${format}`
       const url = URL.createObjectURL(data as Blob)
