@@ -20,6 +20,15 @@ export interface Config {
   rateLimits: { authPerMinute: number; writesPerMinute: number }
   /** Trust X-Forwarded-For from the load balancer in front, to limit by the client's address. */
   trustProxy: boolean
+  /** How many games new to the shared catalog one account may add. */
+  newGames: NewGameLimits
+}
+
+export interface NewGameLimits {
+  /** In one request (a list names many games at once). */
+  perRequest: number
+  /** In any 24 hours. */
+  perDay: number
 }
 
 export interface IgdbConfig {
@@ -54,7 +63,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
     },
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    newGames: readNewGameLimits(env),
   }
+}
+
+function readNewGameLimits(env: NodeJS.ProcessEnv): NewGameLimits {
+  const perRequest = readInteger(env, 'NEW_GAMES_PER_REQUEST', 20, { min: 1, max: 1000 })
+  const perDay = readInteger(env, 'NEW_GAMES_PER_DAY', 100, { min: 1, max: 1_000_000 })
+  // A request past the day's allowance could never succeed, whenever it is sent.
+  if (perRequest > perDay) throw new Error(`NEW_GAMES_PER_REQUEST (${perRequest}) must not exceed NEW_GAMES_PER_DAY (${perDay})`)
+  return { perRequest, perDay }
 }
 
 function readIgdb(env: NodeJS.ProcessEnv): IgdbConfig | null {

@@ -3,12 +3,14 @@ import { isPostgres, type Db } from './database.js'
 import * as m0001 from './migrations/0001_users_follows_games.js'
 import * as m0002 from './migrations/0002_library_activity.js'
 import * as m0003 from './migrations/0003_read_paths.js'
+import * as m0005 from './migrations/0005_provisional_games.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 const migrations: Record<string, Migration> = {
   '0001_users_follows_games': m0001,
   '0002_library_activity': m0002,
   '0003_read_paths': m0003,
+  '0005_provisional_games': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -3,6 +3,7 @@ import { replaceFavorites } from '../actions/repository.js'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { uniqueViolation, type Db } from '../db/database.js'
+import { dropUnusedProvisionalGames, findProvisionalGamesUsedBy } from '../games/provisional.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
   findCredentials,
@@ -149,10 +150,14 @@ export async function changePassword(db: Db, session: Session, input: { current_
   })
 }
 
-/** Checks the owner's password, then deletes the account and everything it owns. */
+/**
+ * Checks the owner's password, then deletes the account and everything it owns, and the provisional games that
+ * nobody else uses.
+ */
 export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
   await requirePassword(db, userId, password, 'password')
   await db.transaction().execute(async (trx) => {
+    const usedGames = await findProvisionalGamesUsedBy(trx, userId)
     // Their likes vanish with them: the liked reviews' counts must follow.
     await trx
       .updateTable('journal_entries')
@@ -160,5 +165,6 @@ export async function deleteAccount(db: Db, userId: number, password: string): P
       .where('id', 'in', trx.selectFrom('review_likes').select('entry_id').where('user_id', '=', userId))
       .execute()
     await trx.deleteFrom('users').where('id', '=', userId).execute()
+    await dropUnusedProvisionalGames(trx, usedGames)
   })
 }

@@ -115,6 +115,7 @@ const TABLE_SET = {
   lists: true,
   list_items: true,
   activities: true,
+  game_additions: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 
