@@ -25,6 +25,15 @@ export interface Config {
    * addresses; the client address is the right-most entry they did not write. false: none, the peer is the client.
    */
   trustProxy: false | number | string[]
+  /** How many games new to the shared catalog one account may add. */
+  newGames: NewGameLimits
+}
+
+export interface NewGameLimits {
+  /** In one request (a list names many games at once). */
+  perRequest: number
+  /** In any 24 hours. */
+  perDay: number
 }
 
 export interface IgdbConfig {
@@ -60,7 +69,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       exportsPerHour: readInteger(env, 'RATE_LIMIT_EXPORTS_PER_HOUR', 5, { min: 0, max: 1_000_000 }),
     },
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+    newGames: readNewGameLimits(env),
   }
+}
+
+function readNewGameLimits(env: NodeJS.ProcessEnv): NewGameLimits {
+  const perRequest = readInteger(env, 'NEW_GAMES_PER_REQUEST', 20, { min: 1, max: 1000 })
+  const perDay = readInteger(env, 'NEW_GAMES_PER_DAY', 100, { min: 1, max: 1_000_000 })
+  // A request past the day's allowance could never succeed, whenever it is sent.
+  if (perRequest > perDay) throw new Error(`NEW_GAMES_PER_REQUEST (${perRequest}) must not exceed NEW_GAMES_PER_DAY (${perDay})`)
+  return { perRequest, perDay }
 }
 
 function readIgdb(env: NodeJS.ProcessEnv): IgdbConfig | null {

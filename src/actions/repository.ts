@@ -2,6 +2,7 @@ import { recordActivity, removeActivity } from '../activity/record.js'
 import { isPostgres, type Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { dropUnusedProvisionalGames } from '../games/provisional.js'
 import { ApiError } from '../http/errors.js'
 import { MAX_FAVORITES } from './schemas.js'
 
@@ -125,16 +126,21 @@ async function lockFavorites(db: Db, userId: number): Promise<void> {
   if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute()
 }
 
-/** Replaces a person's favorites with these games, in this order. Run it in a transaction. */
+/**
+ * Replaces a person's favorites with these games, in this order; a provisional game it takes out that nobody uses
+ * any more goes. Run it in a transaction.
+ */
 export async function replaceFavorites(db: Db, userId: number, gameIds: number[]): Promise<void> {
   if (gameIds.length > MAX_FAVORITES) throw TOO_MANY_FAVORITES
   await lockFavorites(db, userId)
-  await db.deleteFrom('favorites').where('user_id', '=', userId).execute()
-  if (gameIds.length === 0) return
-  await db
-    .insertInto('favorites')
-    .values(gameIds.map((gameId, position) => ({ user_id: userId, game_id: gameId, position })))
-    .execute()
+  const previous = await db.deleteFrom('favorites').where('user_id', '=', userId).returning('game_id').execute()
+  if (gameIds.length > 0) {
+    await db
+      .insertInto('favorites')
+      .values(gameIds.map((gameId, position) => ({ user_id: userId, game_id: gameId, position })))
+      .execute()
+  }
+  await dropUnusedProvisionalGames(db, previous.map((row) => row.game_id))
 }
 
 /** Adds a game at the end of a person's favorites (no-op when already there). Run it in a transaction. */

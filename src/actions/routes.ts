@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
+import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
-import { resolveGameId } from '../games/repository.js'
+import { dropUnusedProvisionalGames, type GameAdder } from '../games/provisional.js'
+import { findViewerState, requireReferencedGameId, resolveGameId } from '../games/repository.js'
 import { ViewerState } from '../games/schemas.js'
-import { findViewerState } from '../games/repository.js'
 import { errorResponses, tokenSecurity } from '../http/schemas.js'
 import { findFavorites } from '../users/repository.js'
 import { addFavorite, findRating, removeFavorite, setGameStatus, setRating } from './repository.js'
@@ -21,6 +22,7 @@ import {
 
 export interface ActionsRoutesOptions {
   db: Db
+  config: Config
   auth: AuthHooks
 }
 
@@ -30,8 +32,9 @@ const security = tokenSecurity
 /** The original Overworld's action names and the lists they change. */
 const STATUS_ACTIONS: Record<string, GameStatus> = { log: 'played', like: 'liked', backlog: 'backlog', wishlist: 'wishlist' }
 
-export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = async (app, { db, auth }) => {
+export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = async (app, { db, config, auth }) => {
   app.addHook('onRequest', auth.requireUser)
+  const adderOf = (userId: number): GameAdder => ({ userId, limits: config.newGames })
 
   app.get(
     '/api/actions/',
@@ -45,7 +48,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
       },
     },
     async (request) => {
-      const gameId = await resolveGameId(db, request.query)
+      const gameId = await requireReferencedGameId(db, request.query)
       return findViewerState(db, sessionOf(request).user.id, gameId)
     },
   )
@@ -65,8 +68,10 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
       async (request) => {
         const user = sessionOf(request).user
         const result = await db.transaction().execute(async (trx) => {
-          const gameId = await resolveGameId(trx, request.body)
-          return { gameId, ...(await setGameStatus(trx, user.id, gameId, status, request.body.value)) }
+          const gameId = await resolveGameId(trx, request.body, adderOf(user.id))
+          const change = await setGameStatus(trx, user.id, gameId, status, request.body.value)
+          await dropUnusedProvisionalGames(trx, [gameId])
+          return { gameId, ...change }
         })
         return {
           game: result.gameId,
@@ -94,8 +99,9 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
       const user = sessionOf(request).user
       const { rating } = request.body
       const gameId = await db.transaction().execute(async (trx) => {
-        const id = await resolveGameId(trx, request.body)
+        const id = await resolveGameId(trx, request.body, adderOf(user.id))
         await setRating(trx, user.id, id, rating === null ? null : rating * 2)
+        await dropUnusedProvisionalGames(trx, [id])
         return id
       })
       return { game: gameId, user: user.id, rating }
@@ -115,7 +121,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
     },
     async (request) => {
       const user = sessionOf(request).user
-      const gameId = await resolveGameId(db, request.query)
+      const gameId = await requireReferencedGameId(db, request.query)
       return { game: gameId, user: user.id, rating: await findRating(db, user.id, gameId) }
     },
   )
@@ -127,7 +133,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
   app.post('/api/actions/favorites/add/', favoritesRoute('Add a game to your favorites (at most 5)'), async (request) => {
     const user = sessionOf(request).user
     return db.transaction().execute(async (trx) => {
-      await addFavorite(trx, user.id, await resolveGameId(trx, request.body))
+      await addFavorite(trx, user.id, await resolveGameId(trx, request.body, adderOf(user.id)))
       return findFavorites(trx, user.id)
     })
   })
@@ -135,7 +141,9 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
   app.post('/api/actions/favorites/remove/', favoritesRoute('Take a game out of your favorites'), async (request) => {
     const user = sessionOf(request).user
     return db.transaction().execute(async (trx) => {
-      await removeFavorite(trx, user.id, await resolveGameId(trx, request.body))
+      const gameId = await resolveGameId(trx, request.body, adderOf(user.id))
+      await removeFavorite(trx, user.id, gameId)
+      await dropUnusedProvisionalGames(trx, [gameId])
       return findFavorites(trx, user.id)
     })
   })

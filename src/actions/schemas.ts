@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { MAX_GAME_NAME_LENGTH } from '../games/input.js'
 import { GameSummary } from '../games/schemas.js'
 import { Id, Nullable } from '../http/schemas.js'
 
@@ -7,7 +8,11 @@ export const GameReferenceFields = {
   game: Type.Optional({ ...Id, description: 'Our game id' }),
   igdb: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'IGDB id, instead of `game`' })),
   name: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 300, description: 'With `igdb`: the name, to add a game not in the catalog' }),
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_GAME_NAME_LENGTH,
+      description: 'With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it)',
+    }),
   ),
 }
 

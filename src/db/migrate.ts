@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_users_follows_games.js'
 import * as m0002 from './migrations/0002_library_activity.js'
 import * as m0003 from './migrations/0003_read_paths.js'
 import * as m0004 from './migrations/0004_username_skeletons.js'
+import * as m0005 from './migrations/0005_provisional_games.js'
 import * as m0006 from './migrations/0006_avatar_seeds.js'
 import * as m0007 from './migrations/0007_trusted_devices.js'
 
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002_library_activity': m0002,
   '0003_read_paths': m0003,
   '0004_username_skeletons': m0004,
+  '0005_provisional_games': m0005,
   '0006_avatar_seeds': m0006,
   '0007_trusted_devices': m0007,
 }

@@ -17,6 +17,7 @@ export interface Tables {
   list_items: ListItemsTable
   activities: ActivitiesTable
   retired_usernames: RetiredUsernamesTable
+  game_additions: GameAdditionsTable
 }
 
 /**
@@ -94,6 +95,17 @@ export interface GamesTable {
   release_year: number | null
   /** How many people have the game in one of their lists; kept by database triggers. */
   popularity: Generated<number>
+  /**
+   * Added by an account naming a game the catalog lacked, not from catalog data (the shipped catalog, IGDB): it
+   * ranks below catalog games in search and is deleted when nobody uses it any more.
+   */
+  provisional: ColumnType<boolean | number, boolean | undefined, boolean>
+}
+
+/** One game an account added to the catalog; rows older than a day are only kept until its next addition. */
+export interface GameAdditionsTable {
+  user_id: number
+  created_at: string
 }
 
 export type GameStatus = 'played' | 'liked' | 'backlog' | 'wishlist'

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Tables } from '../db/tables.js'
 import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
+import { checkedGameName } from './input.js'
+import { recordGameAddition, requireNewGameAllowance, type GameAdder } from './provisional.js'
 import type { GameDetails, ViewerState } from './schemas.js'
 
 /** What we know of a game when adding or updating it; unknown fields are left out or null. */
@@ -49,7 +52,7 @@ function columnsOf(input: GameInput) {
   }
 }
 
-/** Adds a game under its own slug, or the first free `slug-2`, `slug-3`… when another game has it. */
+/** Adds a game under its own slug, or the first free `slug-2` … `slug-20`, or a `slug-` with a random ending. */
 export async function insertGame(db: Db, input: GameInput): Promise<number> {
   const { id } = await db
     .insertInto('games')
@@ -59,17 +62,19 @@ export async function insertGame(db: Db, input: GameInput): Promise<number> {
   return id
 }
 
+/** Numbered slugs tried before a random one: games of one name are rarely more, a flood of copies always is. */
+const NUMBERED_SLUGS = 20
+
+/**
+ * A slug no game has now, found by looking up a fixed number of candidates in the slug index, however many games
+ * share the name. (Another request may still take it first: callers insert with that in mind.)
+ */
 async function freeSlug(db: Db, input: GameInput): Promise<string> {
   const base = input.slug ?? slugify(input.name)
-  const taken = await db
-    .selectFrom('games')
-    .select('slug')
-    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
-    .execute()
+  const candidates = [base, ...Array.from({ length: NUMBERED_SLUGS - 1 }, (_, i) => `${base}-${i + 2}`)]
+  const taken = await db.selectFrom('games').select('slug').where('slug', 'in', candidates).execute()
   const takenSlugs = new Set(taken.map((row) => row.slug))
-  let slug = base
-  for (let n = 2; takenSlugs.has(slug); n++) slug = `${base}-${n}`
-  return slug
+  return candidates.find((slug) => !takenSlugs.has(slug)) ?? `${base}-${randomBytes(4).toString('hex')}`
 }
 
 /**
@@ -93,7 +98,8 @@ export async function upsertGameByIgdb(
     .orderBy(sql`case when igdb is null then 1 else 0 end`)
     .executeTakeFirst()
   if (existing) {
-    await db.updateTable('games').set(columnsOf(input)).where('id', '=', existing.id).execute()
+    // IGDB knows the game: one an account added is catalog data from now on.
+    await db.updateTable('games').set({ ...columnsOf(input), provisional: false }).where('id', '=', existing.id).execute()
     return { id: existing.id, added: false }
   }
   return { id: await insertGame(db, input), added: true }
@@ -106,35 +112,60 @@ export interface GameReference {
   name?: string
 }
 
-/**
- * The id of the game a request refers to. A game named by `igdb` and `name` that is not in the catalog yet is
- * added, as the original Overworld did, so clients that look games up on IGDB themselves keep working.
- */
-export async function resolveGameId(db: Db, reference: GameReference): Promise<number> {
+const SEND_THE_NAME = 'Game not found. Send its "name" with the "igdb" id to add it.'
+
+/** The game a reference names, if we have it: by `game` (404 when we do not) or by `igdb`. */
+async function findReferencedGameId(db: Db, reference: GameReference): Promise<number | undefined> {
   if (reference.game !== undefined) {
     const row = await db.selectFrom('games').select('id').where('id', '=', reference.game).executeTakeFirst()
     if (!row) throw notFound('Game not found.')
     return row.id
   }
   if (reference.igdb === undefined) throw new ApiError(400, { game: ['Either "game" or "igdb" is required.'] })
-  const findByIgdb = () => db.selectFrom('games').select('id').where('igdb', '=', reference.igdb as string).executeTakeFirst()
-  const row = await findByIgdb()
-  if (row) return row.id
-  if (!reference.name) throw notFound('Game not found. Send its "name" with the "igdb" id to add it.')
-  const input = { igdb: reference.igdb, name: reference.name }
+  return (await findGameIdByIgdb(db, reference.igdb))?.id
+}
+
+function findGameIdByIgdb(db: Db, igdb: string) {
+  return db.selectFrom('games').select('id').where('igdb', '=', igdb).executeTakeFirst()
+}
+
+/** The id of the game a request reads about; nothing is added. */
+export async function requireReferencedGameId(db: Db, reference: GameReference): Promise<number> {
+  const id = await findReferencedGameId(db, reference)
+  if (id === undefined) throw notFound(SEND_THE_NAME)
+  return id
+}
+
+/**
+ * The id of the game a request changes something about. A game named by `igdb` and `name` that the catalog lacks
+ * is added, as the original Overworld did, so clients that look games up on IGDB themselves keep working; but
+ * provisionally, and within the adding account's allowance (requireNewGameAllowance). Run it in a transaction.
+ */
+export async function resolveGameId(db: Db, reference: GameReference, adder: GameAdder): Promise<number> {
+  const name = reference.name === undefined ? undefined : checkedGameName(reference.name)
+  const id = await findReferencedGameId(db, reference)
+  if (id !== undefined) return id
+  if (!name) throw notFound(SEND_THE_NAME)
+  await requireNewGameAllowance(db, adder, ['igdb'])
+  return addProvisionalGame(db, { igdb: reference.igdb as string, name }, adder.userId)
+}
+
+async function addProvisionalGame(db: Db, input: { igdb: string; name: string }, userId: number): Promise<number> {
   // Another request may add the same game (same igdb, same slug) at this moment: ON CONFLICT DO NOTHING, on any
   // unique index, waits for it and inserts nothing (no error, which would abort a PostgreSQL transaction), and
   // the look that follows finds theirs. If only the slug clashed (another game), try again with a fresh slug.
   for (let attempt = 0; attempt < 3; attempt++) {
-    await db
+    const { numInsertedOrUpdatedRows } = await db
       .insertInto('games')
-      .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
+      .values({ ...columnsOf(input), slug: await freeSlug(db, input), provisional: true, created_at: timestamp() })
       .onConflict((oc) => oc.doNothing())
-      .execute()
-    const added = await findByIgdb()
-    if (added) return added.id
+      .executeTakeFirst()
+    const added = await findGameIdByIgdb(db, input.igdb)
+    if (!added) continue
+    if (numInsertedOrUpdatedRows) await recordGameAddition(db, userId)
+    return added.id
   }
-  throw new Error(`game igdb=${reference.igdb} could not be added`)
+  throw new Error(`game igdb=${input.igdb} could not be added`)
 }
 
 /** The columns of a GameSummary, for queries that join `games`. */

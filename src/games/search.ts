@@ -19,13 +19,15 @@ export interface SearchHit {
 interface Candidate extends SearchHit {
   search_name: string
   popularity: number
+  provisional: boolean | number
 }
 
 /**
  * Finds games by name, forgiving typos and unfinished words: "zelda breath", "celest", "witcher 3", "pokemon".
  * The database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) picks candidates; they are ranked here,
  * the same way on both: exact name, then name starting with the query, then a word starting with it, then
- * containing it, then trigram similarity; popularity breaks ties within each tier.
+ * containing it, then trigram similarity. Within each tier catalog games come before provisional ones (added by
+ * accounts, so anyone can name one after a catalog game), then popularity breaks ties.
  */
 export async function searchGames(db: Db, query: string, limit: number): Promise<SearchHit[]> {
   const needle = searchNameOf(query)
@@ -38,13 +40,14 @@ export async function searchGames(db: Db, query: string, limit: number): Promise
     .sort(
       (a, b) =>
         a.tier - b.tier ||
+        Number(a.candidate.provisional) - Number(b.candidate.provisional) ||
         (a.tier === FUZZY_TIER ? b.similarity - a.similarity : 0) ||
         b.candidate.popularity - a.candidate.popularity ||
         b.similarity - a.similarity ||
         a.candidate.name.localeCompare(b.candidate.name),
     )
     .slice(0, limit)
-    .map(({ candidate: { search_name: _, popularity: __, ...hit } }) => hit)
+    .map(({ candidate: { search_name: _, popularity: __, provisional: ___, ...hit } }) => hit)
 }
 
 const FUZZY_TIER = 4
@@ -85,10 +88,24 @@ const CANDIDATE_COLUMNS = [
   'games.release_year',
   'games.search_name',
   'games.popularity',
+  'games.provisional',
 ] as const
 
 async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
-  const candidates = db.selectFrom('games').select(CANDIDATE_COLUMNS).limit(CANDIDATES)
+  const best = await findMatches(db, needle, { catalogOnly: false })
+  if (best.length < CANDIDATES || best.every((candidate) => !candidate.provisional)) return best
+  // Provisional games may have pushed catalog games out of the best: any number of copies of a name must not
+  // hide the catalog's game of that name.
+  const catalog = await findMatches(db, needle, { catalogOnly: true })
+  return [...catalog, ...best.filter((candidate) => candidate.provisional)]
+}
+
+async function findMatches(db: Db, needle: string, { catalogOnly }: { catalogOnly: boolean }): Promise<Candidate[]> {
+  const candidates = db
+    .selectFrom('games')
+    .select(CANDIDATE_COLUMNS)
+    .$if(catalogOnly, (query) => query.where('games.provisional', '=', false))
+    .limit(CANDIDATES)
   if (needle.length < 3) {
     // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
     return candidates

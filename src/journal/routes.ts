@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
+import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
+import { dropUnusedProvisionalGames } from '../games/provisional.js'
 import { GameParams } from '../games/schemas.js'
 import { findGameIdByIdOrSlug, resolveGameId } from '../games/repository.js'
 import { decodeCursor, Page, pageOf } from '../http/cursor.js'
@@ -44,6 +46,7 @@ import {
 
 export interface JournalRoutesOptions {
   db: Db
+  config: Config
   auth: AuthHooks
 }
 
@@ -58,7 +61,7 @@ function found<T>(value: T | undefined): T {
   return value
 }
 
-export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { db, auth }) => {
+export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { db, config, auth }) => {
   app.post(
     '/api/actions/journal/',
     {
@@ -79,7 +82,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const user = sessionOf(request).user
       const values = entryValuesOf(request.body)
       const entry = await db.transaction().execute(async (trx) => {
-        const gameId = await resolveGameId(trx, request.body)
+        const gameId = await resolveGameId(trx, request.body, { userId: user.id, limits: config.newGames })
         await applyEntryToLibrary(trx, user.id, gameId, values)
         const entryId = await insertEntry(trx, user.id, gameId, values)
         return found(await findEntry(trx, entryId))
@@ -133,6 +136,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
         const entry = found(await findEntryRecord(trx, request.params.id))
         if (entry.user_id !== user.id) throw forbidden()
         await deleteEntry(trx, entry.id)
+        await dropUnusedProvisionalGames(trx, [entry.game_id])
       })
       return reply.code(204).send(null)
     },

@@ -2,6 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { timestamp } from '../db/time.js'
+import { gameNameProblem } from '../games/input.js'
+import { requireNewGameAllowance, type GameAdder } from '../games/provisional.js'
 import { GAME_SUMMARY_COLUMNS, resolveGameId } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
@@ -30,17 +32,18 @@ const LIST_COLUMNS = [
 
 /**
  * The games of a list's items, in order. Games we have are found in two queries whatever the list's size; only
- * games the catalog lacks go through resolveGameId, one by one, which adds them (or answers 404). Run it in a
- * transaction, so that games added for a list that is then refused go away with it.
+ * games the catalog lacks go through resolveGameId, one by one, which adds them (or answers 404), once the adder
+ * may add them all. Run it in a transaction, so that games added for a list that is then refused go away with it.
  */
-export async function resolveListEntries(db: Db, items: ListItemInput[]): Promise<ListEntry[]> {
+export async function resolveListEntries(db: Db, items: ListItemInput[], adder: GameAdder): Promise<ListEntry[]> {
   requireGameReferences(items)
   const existingIds = await findExistingGameIds(db, items)
   const idsByIgdb = await findGameIdsByIgdb(db, items)
+  await requireNewGameAllowance(db, adder, newGameFields(items, idsByIgdb))
   const entries: ListEntry[] = []
   for (const item of items) {
     const known = item.game !== undefined ? (existingIds.has(item.game) ? item.game : undefined) : idsByIgdb.get(item.igdb as string)
-    entries.push({ gameId: known ?? (await resolveGameId(db, item)), note: item.note || null })
+    entries.push({ gameId: known ?? (await resolveGameId(db, item, adder)), note: item.note || null })
   }
   rejectDuplicateGames(entries)
   return entries
@@ -52,8 +55,22 @@ function requireGameReferences(items: ListItemInput[]): void {
     if (item.game === undefined && item.igdb === undefined) {
       addFieldError(errors, `games.${index}.game`, 'Either "game" or "igdb" is required.')
     }
+    const nameProblem = item.name === undefined ? undefined : gameNameProblem(item.name)
+    if (nameProblem) addFieldError(errors, `games.${index}.name`, nameProblem)
   })
   if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+/** The items that would add a game to the catalog (each IGDB id once), as the request's fields. */
+function newGameFields(items: ListItemInput[], idsByIgdb: Map<string, number>): string[] {
+  const igdbIds = new Set<string>()
+  const fields: string[] = []
+  items.forEach(({ game, igdb, name }, index) => {
+    if (game !== undefined || igdb === undefined || !name || idsByIgdb.has(igdb) || igdbIds.has(igdb)) return
+    igdbIds.add(igdb)
+    fields.push(`games.${index}`)
+  })
+  return fields
 }
 
 /** The table allows a game once a list; say which items repeat one rather than fail on the constraint. */

@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { recordActivity } from '../activity/record.js'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
+import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
+import { dropUnusedProvisionalGames, findProvisionalGamesOfList, type GameAdder } from '../games/provisional.js'
 import { decodeCursor, Page, pageOf } from '../http/cursor.js'
 import { forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
@@ -33,6 +35,7 @@ import {
 
 export interface ListsRoutesOptions {
   db: Db
+  config: Config
   auth: AuthHooks
 }
 
@@ -62,7 +65,8 @@ function fieldChanges(body: UpdateListBody): Partial<ListFields> {
   return changes
 }
 
-export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async (app, { db, auth }) => {
+export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async (app, { db, config, auth }) => {
+  const adderOf = (userId: number): GameAdder => ({ userId, limits: config.newGames })
 
   app.post(
     '/api/lists/',
@@ -81,7 +85,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       const user = sessionOf(request).user
       const { title, description, ranked, games } = request.body
       const list = await db.transaction().execute(async (trx) => {
-        const entries = await resolveListEntries(trx, games)
+        const entries = await resolveListEntries(trx, games, adderOf(user.id))
         const listId = await insertList(trx, user.id, { title: title.trim(), description: description || null, ranked })
         await replaceListEntries(trx, listId, entries)
         await recordActivity(trx, { user_id: user.id, type: 'list', list_id: listId })
@@ -132,7 +136,9 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       return db.transaction().execute(async (trx) => {
         requireOwner(await touchList(trx, listId), user.id)
         if (request.body.games !== undefined) {
-          await replaceListEntries(trx, listId, await resolveListEntries(trx, request.body.games))
+          const listed = await findProvisionalGamesOfList(trx, listId)
+          await replaceListEntries(trx, listId, await resolveListEntries(trx, request.body.games, adderOf(user.id)))
+          await dropUnusedProvisionalGames(trx, listed)
         }
         await updateListFields(trx, listId, fieldChanges(request.body))
         return findListOrThrow(trx, listId)
@@ -154,8 +160,12 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     },
     async (request, reply) => {
       const listId = listIdOf(request.params.id)
-      requireOwner(await findListOwnerId(db, listId), sessionOf(request).user.id)
-      await deleteList(db, listId)
+      await db.transaction().execute(async (trx) => {
+        requireOwner(await findListOwnerId(trx, listId), sessionOf(request).user.id)
+        const listed = await findProvisionalGamesOfList(trx, listId)
+        await deleteList(trx, listId)
+        await dropUnusedProvisionalGames(trx, listed)
+      })
       return reply.code(204).send(null)
     },
   )

@@ -5,6 +5,7 @@ import { findTrustedDevice, forgetOtherDevices, trustDevice } from '../auth/devi
 import type { Client, SignInGuard } from '../auth/sign-in-guard.js'
 import { revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { eraseDeletedData, uniqueViolation, type Db } from '../db/database.js'
+import { dropUnusedProvisionalGames, findProvisionalGamesUsedBy } from '../games/provisional.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
 import {
   findAvatarSource,
@@ -232,10 +233,14 @@ export async function changePassword(
   })
 }
 
-/** Checks the owner's password, then deletes the account and everything it owns. */
+/**
+ * Checks the owner's password, then deletes the account and everything it owns, and the provisional games that
+ * nobody else uses.
+ */
 export async function deleteAccount(db: Db, guard: SignInGuard, client: Client, userId: number, password: string) {
   await requirePassword(db, guard, client, userId, password, 'password')
   await db.transaction().execute(async (trx) => {
+    const usedGames = await findProvisionalGamesUsedBy(trx, userId)
     // Their likes vanish with them: the liked reviews' counts must follow.
     await trx
       .updateTable('journal_entries')
@@ -243,6 +248,7 @@ export async function deleteAccount(db: Db, guard: SignInGuard, client: Client, 
       .where('id', 'in', trx.selectFrom('review_likes').select('entry_id').where('user_id', '=', userId))
       .execute()
     await trx.deleteFrom('users').where('id', '=', userId).execute()
+    await dropUnusedProvisionalGames(trx, usedGames)
   })
   await eraseDeletedData(db)
 }

@@ -487,9 +487,9 @@ describeEachDatabase('a person\'s games: /api/actions/', (current) => {
       const blank = await post(alice, 'log/', { igdb: '31337', name: '' })
       assert.equal(blank.status, 400)
       assert.deepEqual(blank.body, { name: ['This field may not be blank.'] })
-      const long = await post(alice, 'log/', { igdb: '31337', name: 'x'.repeat(301) })
+      const long = await post(alice, 'log/', { igdb: '31337', name: 'x'.repeat(201) })
       assert.equal(long.status, 400)
-      assert.deepEqual(long.body, { name: ['Ensure this field has no more than 300 characters.'] })
+      assert.deepEqual(long.body, { name: ['Ensure this field has no more than 200 characters.'] })
 
       assert.equal(await gameCount(), before)
     })

@@ -117,6 +117,7 @@ const TABLE_SET = {
   list_items: true,
   activities: true,
   retired_usernames: true,
+  game_additions: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 

@@ -112,7 +112,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
@@ -203,7 +203,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                     };
                 };
@@ -292,7 +292,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                     };
                 };
@@ -399,7 +399,7 @@ export interface paths {
                          * @default false
                          */
                         liked?: boolean;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         platform?: string | null;
                         /** @description 0.5 to 5 stars; also becomes your rating of the game */
@@ -733,7 +733,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
@@ -824,7 +824,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
@@ -980,7 +980,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         rating: number | null;
                     };
@@ -1068,7 +1068,7 @@ export interface paths {
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
-                        /** @description With `igdb`: the name, to add a game not in the catalog */
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
@@ -1615,7 +1615,7 @@ export interface paths {
                             game?: number;
                             /** @description IGDB id, instead of `game` */
                             igdb?: string;
-                            /** @description With `igdb`: the name, to add a game not in the catalog */
+                            /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                             name?: string;
                             note?: string | null;
                         }[];
@@ -1868,7 +1868,7 @@ export interface paths {
                             game?: number;
                             /** @description IGDB id, instead of `game` */
                             igdb?: string;
-                            /** @description With `igdb`: the name, to add a game not in the catalog */
+                            /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                             name?: string;
                             note?: string | null;
                         }[];
