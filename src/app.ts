@@ -9,7 +9,7 @@ import { createAuthHooks } from './auth/authenticate.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
-import { createMemoryLimiter, createRedisLimiter, createThrottles, type RateLimiter } from './http/rate-limit.js'
+import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, type RateLimiter } from './http/rate-limit.js'
 import { trackInFlightRequests } from './http/in-flight.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
@@ -81,13 +81,15 @@ export async function buildApp(options: AppOptions) {
   const limiter: RateLimiter = config.redisUrl
     ? await createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
     : createMemoryLimiter()
-  const throttles = createThrottles(limiter, config.rateLimits)
+  const readLimiter = createMemoryLimiter()
+  const throttles = createThrottles(limiter, config.rateLimits, readLimiter)
 
   app.decorateRequest('session', null)
   const inFlight = trackInFlightRequests(app)
   app.addHook('onClose', async () => {
     await inFlight.drained(CLOSE_GRACE_MS)
     await limiter.close()
+    await readLimiter.close()
     await db.destroy()
   })
   app.addHook('onSend', async (request, reply) => {
@@ -97,6 +99,13 @@ export async function buildApp(options: AppOptions) {
   app.addHook('preHandler', async (request) => {
     if (request.session && request.method !== 'GET' && request.method !== 'HEAD') {
       await throttles.write(request.session.user.id)
+    }
+  })
+  // Reads of the API count against the reader's limit, refused ones (400, 404) too. preValidation: the route's
+  // auth hook (onRequest) has resolved the token by now. /healthz, the docs and the web app's files are not counted.
+  app.addHook('preValidation', async (request) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.url.startsWith('/api/')) {
+      await throttles.read(readerOf(request.session?.user.id, request.ip))
     }
   })
   await configureHttp(app)

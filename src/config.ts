@@ -17,7 +17,9 @@ export interface Config {
   redisUrl: string | null
   redisKeyPrefix: string
   /** Requests a minute; 0 turns a limit off. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number }
+  rateLimits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number }
+  /** How long the popular games are kept once computed, in seconds (0: computed for each request). */
+  popularCacheSeconds: number
   /** Trust X-Forwarded-For from the load balancer in front, to limit by the client's address. */
   trustProxy: boolean
 }
@@ -52,7 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
+      readsPerMinute: readInteger(env, 'RATE_LIMIT_READS_PER_MINUTE', 600, { min: 0, max: 1_000_000 }),
     },
+    popularCacheSeconds: readInteger(env, 'POPULAR_CACHE_SECONDS', 60, { min: 0, max: 86_400 }),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   }
 }

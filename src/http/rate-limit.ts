@@ -125,9 +125,19 @@ export interface Throttles {
   authAttempt(ip: string, username: string | undefined): Promise<void>
   /** Changes made by a signed-in user. */
   write(userId: number): Promise<void>
+  /** Reads of the API by one client: `reader` is the signed-in account, or the client address (readerOf). */
+  read(reader: string): Promise<void>
 }
 
-export function createThrottles(limiter: RateLimiter, limits: { authPerMinute: number; writesPerMinute: number }): Throttles {
+/**
+ * `readLimiter` counts reads: in this process's memory even when `limiter` is Redis, since a Redis round trip
+ * would cost a read more than the read itself; each process then allows a client the whole limit.
+ */
+export function createThrottles(
+  limiter: RateLimiter,
+  limits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number },
+  readLimiter: RateLimiter,
+): Throttles {
   return {
     async authAttempt(ip, username) {
       if (limits.authPerMinute === 0) return
@@ -137,5 +147,29 @@ export function createThrottles(limiter: RateLimiter, limits: { authPerMinute: n
     async write(userId) {
       if (limits.writesPerMinute > 0) await enforceLimit(limiter, `write:user:${userId}`, limits.writesPerMinute)
     },
+    async read(reader) {
+      if (limits.readsPerMinute > 0) await enforceLimit(readLimiter, `read:${reader}`, limits.readsPerMinute)
+    },
   }
+}
+
+/**
+ * Who a read counts against: the signed-in account when the route resolved a token, else the client address;
+ * an IPv6 address by its /64, the block one subscriber is usually given, so that it is one client, not 2^64.
+ */
+export function readerOf(userId: number | undefined, ip: string): string {
+  if (userId !== undefined) return `user:${userId}`
+  return `ip:${ip.includes(':') && !ip.includes('.') ? ipv6Prefix64(ip) : ip}`
+}
+
+/** The first four groups of an IPv6 address as the socket or the proxy writes it: "2001:db8::1" → "2001:db8:0:0::/64". */
+function ipv6Prefix64(ip: string): string {
+  const [head = '', tail] = ip.split('::')
+  const groups = head === '' ? [] : head.split(':')
+  if (groups.length < 4 && tail !== undefined) {
+    const tailGroups = tail === '' ? [] : tail.split(':')
+    while (groups.length < 8 - tailGroups.length) groups.push('0')
+    groups.push(...tailGroups)
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`
 }
