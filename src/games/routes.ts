@@ -5,7 +5,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { cacheIgdbSearch, createIgdbClient } from './igdb.js'
+import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
 import { findGameDetails, findViewerState } from './repository.js'
 import { GameDetails, GameParams, PopularGame, PopularQuery, SearchHit, SearchParams, SearchQuery } from './schemas.js'
@@ -20,7 +20,7 @@ export interface GamesRoutesOptions {
 const tags = ['games']
 
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, config, auth }) => {
-  const igdb = config.igdb ? createIgdbClient(config.igdb) : null
+  const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
   const popularGames = createPopularGames(db, { ttlMs: config.popularCacheSeconds * 1000 })
 
   app.get(
@@ -36,9 +36,12 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
     },
     async (request) => {
       const { name } = request.params
-      if (igdb) {
-        const { error } = await cacheIgdbSearch(db, igdb, name, request.query.limit)
-        if (error) request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
+      if (searchIgdb) {
+        const { error } = await searchIgdb(name, request.query.limit)
+        // A call not made (IGDB paused after its 429, or busy) was logged when it failed, or is not a failure.
+        if (error && !(error instanceof IgdbNotCalledError)) {
+          request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
+        }
       }
       return searchGames(db, name, request.query.limit)
     },
