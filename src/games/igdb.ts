@@ -320,6 +320,12 @@ export interface IgdbSearchCacheOptions {
   now?: () => number
 }
 
+interface AskedQuery {
+  limit: number
+  expiresAt: number
+  answer: Promise<{ cached: number; error?: IgdbError }>
+}
+
 /**
  * cacheIgdbSearch, asking IGDB about a query at most once every `ttlMs`: the games it answered are in the
  * catalog by then, where the local search finds them. Queries are compared as search compares names ("Zelda!"
@@ -331,21 +337,23 @@ export function createIgdbSearchCache(
   client: IgdbClient,
   { ttlMs = 3_600_000, maxQueries = 10_000, now = Date.now }: IgdbSearchCacheOptions = {},
 ) {
-  const asked = new Map<string, { limit: number; expiresAt: number; answer: Promise<{ cached: number; error?: IgdbError }> }>()
-  const forget = (query: string, entry: unknown) => asked.get(query) === entry && asked.delete(query)
+  const asked = new Map<string, AskedQuery>()
+  // Most recently searched last, where the size bound forgets it last.
+  const remember = (query: string, entry: AskedQuery) => {
+    asked.delete(query)
+    asked.set(query, entry)
+  }
+  const forget = (query: string, entry: AskedQuery) => asked.get(query) === entry && asked.delete(query)
   return async (name: string, limit: number): Promise<{ cached: number; error?: IgdbError }> => {
     const query = searchNameOf(name)
     const known = asked.get(query)
     if (known && known.limit >= limit && now() < known.expiresAt) {
-      // Most recently searched last, where the size bound forgets it last.
-      asked.delete(query)
-      asked.set(query, known)
+      remember(query, known)
       await known.answer.catch(() => undefined)
       return { cached: 0 }
     }
     const entry = { limit, expiresAt: now() + ttlMs, answer: cacheIgdbSearch(db, client, name, limit) }
-    asked.delete(query)
-    asked.set(query, entry)
+    remember(query, entry)
     if (asked.size > maxQueries) asked.delete(asked.keys().next().value as string)
     entry.answer.then(
       ({ error }) => error && forget(query, entry),
