@@ -101,10 +101,11 @@ export async function buildApp(options: AppOptions) {
       await throttles.write(request.session.user.id)
     }
   })
-  // Reads of the API count against the reader's limit, refused ones (400, 404) too. preValidation: the route's
-  // auth hook (onRequest) has resolved the token by now. /healthz, the docs and the web app's files are not counted.
+  // Reads of the API's routes count against the reader's limit, refused ones (400, 404) too; /healthz, the docs
+  // and the web app's files do not. By the route matched, not the URL, which may spell it /./api or /%61pi.
+  // preValidation: the route's auth hook (onRequest) has resolved the token by now.
   app.addHook('preValidation', async (request) => {
-    if ((request.method === 'GET' || request.method === 'HEAD') && request.url.startsWith('/api/')) {
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url?.startsWith('/api/')) {
       await throttles.read(readerOf(request.session?.user.id, request.ip))
     }
   })

@@ -62,6 +62,12 @@ describeEachDatabase(
       assert.deepEqual(await statuses(READS_PER_MINUTE, '/api/users/alice'), allowed(READS_PER_MINUTE))
     })
 
+    it('counts a route by the route, however its URL spells it', async () => {
+      const spellings = ['/api/games/popular/', '/api/games/popular', '/./api/games/popular/', '/%61pi/games/popular/', '/api/games/popular/?limit=2']
+      assert.deepEqual(await Promise.all(spellings.map(async (url) => (await read(url)).statusCode)), allowed(READS_PER_MINUTE))
+      assert.equal((await read('/%61pi/games/popular/')).statusCode, 429)
+    })
+
     it('makes the anonymous readers of one address share its budget', async () => {
       const first = await statuses(3, '/api/games/popular/')
       const second = await statuses(2, '/api/users/nobody-here')
