@@ -113,6 +113,7 @@ async function startServer(databaseUrl: string): Promise<{ port: number; child: 
       LOG_LEVEL: 'warn',
       RATE_LIMIT_AUTH_PER_MINUTE: '0',
       RATE_LIMIT_WRITES_PER_MINUTE: '0',
+      RATE_LIMIT_READS_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

@@ -35,7 +35,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-e2e-'))
 const port = 8000 + Math.floor(Math.random() * 900) + 50
 const base = `http://127.0.0.1:${port}`
 const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
-  env: { ...process.env, DATABASE_URL: `sqlite:${dir}/e2e.db`, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_AUTH_PER_MINUTE: '0' },
+  env: { ...process.env, DATABASE_URL: `sqlite:${dir}/e2e.db`, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_AUTH_PER_MINUTE: '0', RATE_LIMIT_READS_PER_MINUTE: '0' },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
 let status = 1

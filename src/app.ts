@@ -10,7 +10,7 @@ import { createSignInGuard } from './auth/sign-in-guard.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
-import { createMemoryLimiter, createRedisLimiter, createThrottles, type RateLimiter } from './http/rate-limit.js'
+import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, type RateLimiter } from './http/rate-limit.js'
 import { trackInFlightRequests } from './http/in-flight.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
@@ -102,7 +102,8 @@ export async function buildApp(options: AppOptions) {
   const limiter: RateLimiter = config.redisUrl
     ? await createRedisLimiter(config.redisUrl, config.redisKeyPrefix, app.log)
     : createMemoryLimiter()
-  const throttles = createThrottles(limiter, config.rateLimits)
+  const readLimiter = createMemoryLimiter()
+  const throttles = createThrottles(limiter, config.rateLimits, readLimiter)
   const signInGuard = createSignInGuard(db, limiter, config.rateLimits.authPerMinute)
 
   app.decorateRequest('session', null)
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions) {
   app.addHook('onClose', async () => {
     await inFlight.drained(CLOSE_GRACE_MS)
     await limiter.close()
+    await readLimiter.close()
     await db.destroy()
   })
   app.addHook('onSend', async (request, reply) => {
@@ -119,6 +121,14 @@ export async function buildApp(options: AppOptions) {
   app.addHook('preHandler', async (request) => {
     if (request.session && request.method !== 'GET' && request.method !== 'HEAD') {
       await throttles.write(request.session.user.id)
+    }
+  })
+  // Reads of the API's routes count against the reader's limit, refused ones (400, 404) too; /healthz, the docs
+  // and the web app's files do not. By the route matched, not the URL, which may spell it /./api or /%61pi.
+  // preValidation: the route's auth hook (onRequest) has resolved the token by now.
+  app.addHook('preValidation', async (request) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url?.startsWith('/api/')) {
+      await throttles.read(readerOf(request.session?.user.id, request.ip))
     }
   })
   await configureHttp(app)

@@ -19,7 +19,9 @@ export interface Config {
   redisUrl: string | null
   redisKeyPrefix: string
   /** Requests a minute (exports: an hour); 0 turns a limit off. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number; exportsPerHour: number }
+  rateLimits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number; exportsPerHour: number }
+  /** How long the popular games are kept once computed, in seconds (0: computed for each request). */
+  popularCacheSeconds: number
   /**
    * The proxies in front, whose X-Forwarded-For entries are believed: how many of them (hops), or their
    * addresses; the client address is the right-most entry they did not write. false: none, the peer is the client.
@@ -66,8 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       authPerMinute: readInteger(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 10, { min: 0, max: 1_000_000 }),
       writesPerMinute: readInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 120, { min: 0, max: 1_000_000 }),
+      readsPerMinute: readInteger(env, 'RATE_LIMIT_READS_PER_MINUTE', 600, { min: 0, max: 1_000_000 }),
       exportsPerHour: readInteger(env, 'RATE_LIMIT_EXPORTS_PER_HOUR', 5, { min: 0, max: 1_000_000 }),
     },
+    popularCacheSeconds: readInteger(env, 'POPULAR_CACHE_SECONDS', 60, { min: 0, max: 86_400 }),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     newGames: readNewGameLimits(env),
   }

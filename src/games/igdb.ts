@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { IgdbConfig } from '../config.js'
 import { uniqueViolation, type Db } from '../db/database.js'
-import { upsertGameByIgdb, type GameInput } from './repository.js'
+import { searchNameOf, upsertGameByIgdb, type GameInput } from './repository.js'
 
 /** A record of IGDB v4's `games` endpoint, with the fields we ask for expanded. */
 export interface IgdbGame {
@@ -33,6 +32,14 @@ export class IgdbError extends Error {
   }
 }
 
+/**
+ * IGDB was not asked at all: it answered 429 a moment ago and the pause it asked for (or a minute) is not over,
+ * or as many calls as IGDB allows are already under way.
+ */
+export class IgdbNotCalledError extends IgdbError {
+  override name = 'IgdbNotCalledError'
+}
+
 /** A record the importer or the cache cannot use; its message says why. */
 export class MalformedGameError extends Error {
   override name = 'MalformedGameError'
@@ -41,13 +48,12 @@ export class MalformedGameError extends Error {
 export interface IgdbClientOptions extends IgdbConfig {
   /** Per request, including reading the answer. */
   timeoutMs?: number
-  /** How many times a 429 answer is retried before giving up. */
-  maxRetries?: number
-  /** First backoff after a 429 without Retry-After; doubles on each retry. */
-  retryDelayMs?: number
-  /** Upper bound of any wait, Retry-After included: a search must not hang on a rate limit. */
-  maxRetryDelayMs?: number
-  /** The clock, in milliseconds (tests move it to expire tokens). */
+  /** How long no call is made after a 429 that does not say (with Retry-After) how long to wait. */
+  pauseAfter429Ms?: number
+  /** IGDB calls under way at once at most, and started in any one second at most (IGDB allows 8 and 4). */
+  maxInFlight?: number
+  maxPerSecond?: number
+  /** The clock, in milliseconds (tests move it to expire tokens and pauses). */
   now?: () => number
 }
 
@@ -61,6 +67,8 @@ export const IGDB_GAME_FIELDS =
 const IGDB_MAX_LIMIT = 500
 /** A token is renewed this long before it expires, so none expires in flight. */
 const TOKEN_EXPIRY_MARGIN_MS = 60_000
+/** The longest pause a Retry-After may ask for: IGDB's own limits are per second. */
+const MAX_PAUSE_MS = 15 * 60_000
 
 interface Answer {
   status: number
@@ -74,38 +82,53 @@ export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
     tokenUrl,
     apiUrl,
     timeoutMs = 5_000,
-    maxRetries = 3,
-    retryDelayMs = 250,
-    maxRetryDelayMs = 2_000,
+    pauseAfter429Ms = 60_000,
+    maxInFlight = 4,
+    maxPerSecond = 4,
     now = Date.now,
   } = options
   let token: { value: string; expiresAt: number } | null = null
   // Concurrent searches without a token share one token request.
   let tokenRequest: Promise<string> | null = null
+  let pausedUntil = 0
+  let inFlight = 0
+  /** When the calls of the last second started, oldest first. */
+  const started: number[] = []
 
-  /** One request, retried on 429 with backoff; network errors and timeouts become IgdbErrors. */
+  /**
+   * Why an IGDB call may not start now, if it may not. A search must not wait on IGDB's limits (the catalog
+   * answers meanwhile), so a call that would exceed them, or break a 429's pause, is not made: not queued, not retried.
+   */
+  function refusal(): string | undefined {
+    const at = now()
+    if (at < pausedUntil) return `IGDB answered 429: no calls for ${Math.ceil((pausedUntil - at) / 1000)} s more`
+    while (started.length > 0 && (started[0] as number) <= at - 1000) started.shift()
+    if (inFlight >= maxInFlight || started.length >= maxPerSecond) return 'IGDB calls at their limit'
+    return undefined
+  }
+
+  /** One request; network errors, timeouts and 429 become IgdbErrors, and a 429 pauses every call. */
   async function send(what: string, url: string, init: RequestInit): Promise<Answer> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response
-      let body: unknown
+    let response: Response
+    let body: unknown
+    try {
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+      const text = await response.text()
       try {
-        response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-        const text = await response.text()
-        try {
-          body = JSON.parse(text)
-        } catch {
-          body = text
-        }
-      } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'network error'
-        throw new IgdbError(`${what} failed: ${reason}`, null, undefined, { cause: error })
+        body = JSON.parse(text)
+      } catch {
+        body = text
       }
-      if (response.status !== 429) return { status: response.status, body }
-      if (attempt >= maxRetries) {
-        throw new IgdbError(`${what} failed: rate limited (429) after ${maxRetries} retries`, 429, body)
-      }
-      await sleep(Math.min(maxRetryDelayMs, retryAfterMs(response.headers.get('retry-after')) ?? retryDelayMs * 2 ** attempt))
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'network error'
+      throw new IgdbError(`${what} failed: ${reason}`, null, undefined, { cause: error })
     }
+    if (response.status === 429) {
+      const pauseMs = Math.min(MAX_PAUSE_MS, retryAfterMs(response.headers.get('retry-after'), now()) ?? pauseAfter429Ms)
+      pausedUntil = Math.max(pausedUntil, now() + pauseMs)
+      throw new IgdbError(`${what} failed: rate limited (429), no calls for ${Math.ceil(pauseMs / 1000)} s`, 429, body)
+    }
+    return { status: response.status, body }
   }
 
   async function requestToken(): Promise<string> {
@@ -133,12 +156,24 @@ export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
 
   async function query(endpoint: string, body: string): Promise<unknown> {
     for (let renewed = false; ; renewed = true) {
-      const bearer = await accessToken()
-      const answer = await send(`IGDB ${endpoint} request`, `${apiUrl}/${endpoint}`, {
-        method: 'POST',
-        headers: { 'Client-ID': clientId, Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'Content-Type': 'text/plain' },
-        body,
-      })
+      const refused = refusal()
+      if (refused) throw new IgdbNotCalledError(`IGDB ${endpoint} request not made: ${refused}`, null)
+      // The call holds its place from now, the token request included, so that searches waiting for a token
+      // cannot all start at once when it comes.
+      inFlight++
+      started.push(now())
+      let answer: Answer
+      let bearer: string
+      try {
+        bearer = await accessToken()
+        answer = await send(`IGDB ${endpoint} request`, `${apiUrl}/${endpoint}`, {
+          method: 'POST',
+          headers: { 'Client-ID': clientId, Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'Content-Type': 'text/plain' },
+          body,
+        })
+      } finally {
+        inFlight--
+      }
       // A token revoked or expired early: fetch a new one, once.
       if (answer.status === 401 && !renewed) {
         if (token?.value === bearer) token = null
@@ -166,13 +201,13 @@ function apicalypseString(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\"]/g, '\\$&')
 }
 
-/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
-function retryAfterMs(header: string | null): number | undefined {
+/** Retry-After in seconds or as an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null || header.trim() === '') return undefined
   const seconds = Number(header)
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -275,4 +310,55 @@ export async function cacheIgdbSearch(
     cached++
   }
   return { cached }
+}
+
+export interface IgdbSearchCacheOptions {
+  /** How long IGDB is not asked again about a query it answered: its games are in the catalog meanwhile. */
+  ttlMs?: number
+  /** Queries remembered at most; the one searched longest ago is forgotten first. */
+  maxQueries?: number
+  now?: () => number
+}
+
+interface AskedQuery {
+  limit: number
+  expiresAt: number
+  answer: Promise<{ cached: number; error?: IgdbError }>
+}
+
+/**
+ * cacheIgdbSearch, asking IGDB about a query at most once every `ttlMs`: the games it answered are in the
+ * catalog by then, where the local search finds them. Queries are compared as search compares names ("Zelda!"
+ * is "zelda"); one asked with a smaller limit is asked again. A search for a query being asked waits for that
+ * answer instead of asking too. A failed question is forgotten, so the next search asks again.
+ */
+export function createIgdbSearchCache(
+  db: Db,
+  client: IgdbClient,
+  { ttlMs = 3_600_000, maxQueries = 10_000, now = Date.now }: IgdbSearchCacheOptions = {},
+) {
+  const asked = new Map<string, AskedQuery>()
+  // Most recently searched last, where the size bound forgets it last.
+  const remember = (query: string, entry: AskedQuery) => {
+    asked.delete(query)
+    asked.set(query, entry)
+  }
+  const forget = (query: string, entry: AskedQuery) => asked.get(query) === entry && asked.delete(query)
+  return async (name: string, limit: number): Promise<{ cached: number; error?: IgdbError }> => {
+    const query = searchNameOf(name)
+    const known = asked.get(query)
+    if (known && known.limit >= limit && now() < known.expiresAt) {
+      remember(query, known)
+      await known.answer.catch(() => undefined)
+      return { cached: 0 }
+    }
+    const entry = { limit, expiresAt: now() + ttlMs, answer: cacheIgdbSearch(db, client, name, limit) }
+    remember(query, entry)
+    if (asked.size > maxQueries) asked.delete(asked.keys().next().value as string)
+    entry.answer.then(
+      ({ error }) => error && forget(query, entry),
+      () => forget(query, entry),
+    )
+    return entry.answer
+  }
 }

@@ -257,22 +257,3 @@ export async function findViewerState(db: Db, userId: number, gameId: number): P
     rating: rating == null ? null : rating / 2,
   }
 }
-
-/** The games people did the most with since a time (or ever), most first. */
-export async function findPopularGames(db: Db, since: string | null, limit: number) {
-  let interactions = db
-    .selectFrom('activities')
-    .select(['game_id', (eb) => eb.fn.countAll<number>().as('interactions')])
-    .where('game_id', 'is not', null)
-    .groupBy('game_id')
-  if (since !== null) interactions = interactions.where('created_at', '>=', since)
-  const rows = await db
-    .selectFrom(interactions.as('counted'))
-    .innerJoin('games', 'games.id', 'counted.game_id')
-    .select(['games.id', 'games.igdb', 'games.name', 'games.slug', 'games.cover_url', 'games.release_year', 'counted.interactions'])
-    .orderBy('counted.interactions', 'desc')
-    .orderBy('games.id')
-    .limit(limit)
-    .execute()
-  return rows.map((row) => ({ ...row, interactions: Number(row.interactions) }))
-}

@@ -5,8 +5,9 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { cacheIgdbSearch, createIgdbClient } from './igdb.js'
-import { findGameDetails, findPopularGames, findViewerState } from './repository.js'
+import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
+import { createPopularGames } from './popular.js'
+import { findGameDetails, findViewerState } from './repository.js'
 import { GameDetails, GameParams, PopularGame, PopularQuery, SearchHit, SearchParams, SearchQuery } from './schemas.js'
 import { searchGames } from './search.js'
 
@@ -17,11 +18,10 @@ export interface GamesRoutesOptions {
 }
 
 const tags = ['games']
-const DAY_MS = 86_400_000
-const PERIOD_DAYS = { week: 7, month: 30 } as const
 
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, config, auth }) => {
-  const igdb = config.igdb ? createIgdbClient(config.igdb) : null
+  const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
+  const popularGames = createPopularGames(db, { ttlMs: config.popularCacheSeconds * 1000 })
 
   app.get(
     '/api/games/search/:name',
@@ -36,9 +36,12 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
     },
     async (request) => {
       const { name } = request.params
-      if (igdb) {
-        const { error } = await cacheIgdbSearch(db, igdb, name, request.query.limit)
-        if (error) request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
+      if (searchIgdb) {
+        const { error } = await searchIgdb(name, request.query.limit)
+        // A call not made (IGDB paused after its 429, or busy) was logged when it failed, or is not a failure.
+        if (error && !(error instanceof IgdbNotCalledError)) {
+          request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
+        }
       }
       return searchGames(db, name, request.query.limit)
     },
@@ -54,11 +57,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         response: { 200: Type.Array(PopularGame), ...errorResponses(400) },
       },
     },
-    async (request) => {
-      const { period, limit } = request.query
-      const since = period === 'all' ? null : new Date(Date.now() - PERIOD_DAYS[period] * DAY_MS).toISOString()
-      return findPopularGames(db, since, limit)
-    },
+    async (request) => popularGames(request.query.period, request.query.limit),
   )
 
   app.get(

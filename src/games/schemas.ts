@@ -63,10 +63,13 @@ export const GameDetails = Type.Object({
 })
 export type GameDetails = Static<typeof GameDetails>
 
+/** The most popular games one request may ask for. */
+export const MAX_POPULAR = 50
+
 export const PopularQuery = Type.Object(
   {
     period: Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('all')], { default: 'week' }),
-    limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_POPULAR, default: 20 }),
   },
   { additionalProperties: false },
 )
@@ -76,3 +79,5 @@ export const PopularGame = Type.Object({
   release_year: Nullable(Type.Integer()),
   interactions: Type.Integer({ description: 'Actions people took on the game in the period' }),
 })
+export type PopularGame = Static<typeof PopularGame>
+export type PopularPeriod = Static<typeof PopularQuery>['period']

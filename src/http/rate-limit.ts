@@ -157,11 +157,18 @@ export interface Throttles {
   write(userId: number): Promise<void>
   /** Downloads of a whole account (GET /api/users/me/export), per account and hour. */
   export(userId: number): Promise<void>
+  /** Reads of the API by one client: `reader` is the signed-in account, or the client address (readerOf). */
+  read(reader: string): Promise<void>
 }
 
+/**
+ * `readLimiter` counts reads: in this process's memory even when `limiter` is Redis, since a Redis round trip
+ * would cost a read more than the read itself; each process then allows a client the whole limit.
+ */
 export function createThrottles(
   limiter: RateLimiter,
-  limits: { authPerMinute: number; writesPerMinute: number; exportsPerHour: number },
+  limits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number; exportsPerHour: number },
+  readLimiter: RateLimiter,
 ): Throttles {
   return {
     async signUp(ip) {
@@ -173,10 +180,35 @@ export function createThrottles(
     async export(userId) {
       if (limits.exportsPerHour > 0) await enforceLimit(limiter, `export:user:${userId}`, limits.exportsPerHour, 3600)
     },
+    async read(reader) {
+      if (limits.readsPerMinute > 0) await enforceLimit(readLimiter, `read:${reader}`, limits.readsPerMinute)
+    },
   }
 }
 
 /** Sign-ups and sign-ins from unknown devices share one budget per client address. */
 export function addressKey(ip: string): string {
-  return `auth:ip:${ip}`
+  return `auth:ip:${clientBlock(ip)}`
+}
+
+/** Who a read counts against: the signed-in account when the route resolved a token, else the client address. */
+export function readerOf(userId: number | undefined, ip: string): string {
+  return userId !== undefined ? `user:${userId}` : `ip:${clientBlock(ip)}`
+}
+
+/** An IPv6 address by its /64, the block one subscriber is usually given, so that it is one client, not 2^64. */
+function clientBlock(ip: string): string {
+  return ip.includes(':') && !ip.includes('.') ? ipv6Prefix64(ip) : ip
+}
+
+/** The first four groups of an IPv6 address as the socket or the proxy writes it: "2001:db8::1" → "2001:db8:0:0::/64". */
+function ipv6Prefix64(ip: string): string {
+  const [head = '', tail] = ip.split('::')
+  const groups = head === '' ? [] : head.split(':')
+  if (groups.length < 4 && tail !== undefined) {
+    const tailGroups = tail === '' ? [] : tail.split(':')
+    while (groups.length < 8 - tailGroups.length) groups.push('0')
+    groups.push(...tailGroups)
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`
 }

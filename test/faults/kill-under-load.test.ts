@@ -132,7 +132,7 @@ describe('kill -9 under a write load', { timeout: 180_000 }, () => {
   }
   for (const [kind, createDatabase] of Object.entries(databases)) {
     test(`every acknowledged write is there after a restart [${kind}]`, { skip: kind === 'postgres' && withoutPostgres }, async (t) => {
-      const settings = { DATABASE_URL: await createDatabase(), RATE_LIMIT_AUTH_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0' }
+      const settings = { DATABASE_URL: await createDatabase(), RATE_LIMIT_AUTH_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0', RATE_LIMIT_READS_PER_MINUTE: '0' }
       const first = await startServer(settings)
       // The catalog is loaded in order, so game n has id n.
       for (const id of [1, CATALOG.length]) assert.equal((await first.request('GET', `/api/games/${id}`)).body.name, CATALOG[id - 1]?.name)

@@ -8,12 +8,16 @@ import {
   cacheIgdbSearch,
   createIgdbClient,
   IGDB_GAME_FIELDS,
+  createIgdbSearchCache,
   IgdbError,
   igdbGameToInput,
+  IgdbNotCalledError,
   type IgdbClientOptions,
   type IgdbGame,
 } from '../../src/games/igdb.js'
-import { describeEachDatabase } from '../helpers/app.js'
+import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
+import { buildTestApp, describeEachDatabase, testedDatabases, type TestApp } from '../helpers/app.js'
+import { call } from '../helpers/client.js'
 
 const CLIENT_ID = 'test-client-id'
 const CLIENT_SECRET = 'test-client-secret'
@@ -150,7 +154,7 @@ function useFakeIgdb(): () => FakeIgdb {
 }
 
 const clientOf = (fake: FakeIgdb, options: Partial<IgdbClientOptions> = {}) =>
-  createIgdbClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake.tokenUrl, apiUrl: fake.apiUrl, retryDelayMs: 1, ...options })
+  createIgdbClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake.tokenUrl, apiUrl: fake.apiUrl, ...options })
 
 /** A URL nothing listens on: a port the OS handed out, then closed. */
 async function closedUrl(): Promise<string> {
@@ -240,26 +244,66 @@ describe('IGDB client', () => {
     assert.equal(fake().gameRequests, 0)
   })
 
-  it('retries a 429 after the Retry-After it names, then succeeds', async () => {
-    fake().scripted.push({ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '1' } })
-    // Backoff without Retry-After would wait 5 s: a wait near 1 s shows Retry-After was honoured.
-    const client = clientOf(fake(), { retryDelayMs: 5_000, maxRetryDelayMs: 5_000 })
-    const started = Date.now()
-    assert.deepEqual(await client.searchGames('mario', 5), [SUPER_MARIO_ODYSSEY])
-    const waited = Date.now() - started
-    assert.ok(waited >= 950 && waited < 4_000, `waited ${waited} ms`)
+  it('after a 429 naming a Retry-After, makes no call until that time has passed, without waiting or retrying', async () => {
+    let now = 1_700_000_000_000
+    const client = clientOf(fake(), { now: () => now })
+    fake().scripted.push({ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '5' } })
+    await rejectsWithIgdbError(client.searchGames('zelda', 1), {
+      status: 429,
+      message: /rate limited \(429\), no calls for 5 s/,
+      body: { message: 'Too Many Requests' },
+    })
+    assert.equal(fake().gameRequests, 1)
+
+    now += 4_999
+    const error = await rejectsWithIgdbError(client.searchGames('mario', 1), { status: null, message: /not made: IGDB answered 429/ })
+    assert.ok(error instanceof IgdbNotCalledError, `expected an IgdbNotCalledError, got ${error.name}`)
+    assert.equal(fake().gameRequests, 1)
+
+    now += 1
+    assert.deepEqual(await client.searchGames('mario', 1), [SUPER_MARIO_ODYSSEY])
     assert.equal(fake().gameRequests, 2)
   })
 
-  it('throws IgdbError 429 after a bounded number of retries', async () => {
-    const tooMany = { status: 429, body: { message: 'Too Many Requests' } }
-    fake().scripted.push(tooMany, tooMany, tooMany, tooMany, tooMany)
-    await rejectsWithIgdbError(clientOf(fake()).searchGames('zelda', 1), {
-      status: 429,
-      message: /rate limited \(429\) after 3 retries/,
-      body: { message: 'Too Many Requests' },
-    })
-    assert.equal(fake().gameRequests, 4)
+  it('after a 429 without Retry-After, makes no call for a minute', async () => {
+    let now = 1_700_000_000_000
+    const client = clientOf(fake(), { now: () => now })
+    fake().scripted.push({ status: 429, body: { message: 'Too Many Requests' } })
+    await rejectsWithIgdbError(client.searchGames('zelda', 1), { status: 429, message: /no calls for 60 s/ })
+    now += 59_999
+    await rejectsWithIgdbError(client.searchGames('zelda', 1), { status: null, message: /not made: IGDB answered 429: no calls for 1 s more/ })
+    assert.equal(fake().gameRequests, 1)
+    now += 1
+    assert.deepEqual(await client.searchGames('zelda', 1), [BREATH_OF_THE_WILD])
+    assert.equal(fake().gameRequests, 2)
+  })
+
+  it('makes no more than maxInFlight calls at once: others are not made, rather than queued', async () => {
+    const client = clientOf(fake(), { maxInFlight: 2, maxPerSecond: 100, timeoutMs: 300 })
+    await client.searchGames('zelda', 1)
+    fake().scripted.push('hang', 'hang')
+    // Settled whatever happens, so that a failing assertion leaves no rejection unhandled.
+    const hanging = [client.searchGames('zelda', 1), client.searchGames('mario', 1)].map((search) => search.catch((error: unknown) => error))
+    for (let waited = 0; fake().gameRequests < 3 && waited < 2_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5))
+
+    const third = await client.searchGames('odyssey', 1).catch((error: unknown) => error)
+    assert.ok(third instanceof IgdbNotCalledError, `expected an IgdbNotCalledError, got ${String(third)}`)
+    assert.equal(fake().gameRequests, 3)
+    for (const error of await Promise.all(hanging)) assert.match(String(error), /timed out/)
+    assert.deepEqual(await client.searchGames('odyssey', 1), [SUPER_MARIO_ODYSSEY])
+  })
+
+  it('starts no more than maxPerSecond calls in any second', async () => {
+    let now = 1_700_000_000_000
+    const client = clientOf(fake(), { maxPerSecond: 2, now: () => now })
+    await client.searchGames('zelda', 1)
+    now += 500
+    await client.searchGames('zelda', 1)
+    now += 499
+    await assert.rejects(client.searchGames('mario', 1), IgdbNotCalledError)
+    assert.equal(fake().gameRequests, 2)
+    now += 1
+    assert.deepEqual(await client.searchGames('mario', 1), [SUPER_MARIO_ODYSSEY])
   })
 
   it("throws IgdbError carrying IGDB's error body on a 400", async () => {
@@ -436,3 +480,108 @@ describeEachDatabase('cacheIgdbSearch', (current) => {
     assert.deepEqual(await cachedGames(), [])
   })
 })
+
+describeEachDatabase('createIgdbSearchCache', (current) => {
+  const fake = useFakeIgdb()
+  let now = 1_700_000_000_000
+  const searchIgdb = (options: { ttlMs?: number; maxQueries?: number } = {}) =>
+    createIgdbSearchCache(current().db, clientOf(fake(), { maxPerSecond: 100 }), { ...options, now: () => now })
+
+  it('asks IGDB about a query once, however it is spelled, until the time to live has passed', async () => {
+    const search = searchIgdb({ ttlMs: 60_000 })
+    assert.deepEqual(await search('zelda', 10), { cached: 2 })
+    assert.deepEqual(await search('ZELDA!', 10), { cached: 0 })
+    assert.deepEqual(await search(' Zelda ', 5), { cached: 0 })
+    assert.equal(fake().gameRequests, 1)
+
+    now += 59_999
+    await search('zelda', 10)
+    assert.equal(fake().gameRequests, 1)
+    now += 1
+    await search('zelda', 10)
+    assert.equal(fake().gameRequests, 2)
+  })
+
+  it('asks again for more games than it asked for before', async () => {
+    const search = searchIgdb()
+    await search('zelda', 1)
+    await search('zelda', 10)
+    assert.deepEqual(
+      fake().searches.map(({ limit }) => limit),
+      [1, 10],
+    )
+  })
+
+  it('asks once for searches of one query made at the same time; each answers once the games are stored', async () => {
+    const search = searchIgdb()
+    const cachedGames = async () => (await current().db.selectFrom('games').select('igdb').where('igdb', 'is not', null).execute()).length
+    const answers = await Promise.all([search('mario', 10), search('Mario', 10), search('mario!', 10)])
+    assert.deepEqual(answers, [{ cached: 1 }, { cached: 0 }, { cached: 0 }])
+    assert.equal(fake().gameRequests, 1)
+    assert.equal(await cachedGames(), 1)
+  })
+
+  it('forgets a question IGDB failed to answer, so the next search asks again', async () => {
+    const search = searchIgdb()
+    fake().scripted.push({ status: 500, body: { message: 'Internal Server Error' } })
+    assert.equal((await search('zelda', 10)).error?.status, 500)
+    assert.deepEqual(await search('zelda', 10), { cached: 2 })
+    assert.equal(fake().gameRequests, 2)
+  })
+
+  it('remembers at most maxQueries queries, forgetting the one searched longest ago', async () => {
+    const search = searchIgdb({ maxQueries: 2 })
+    for (const query of ['zelda', 'mario', 'zelda', 'odyssey', 'zelda', 'mario']) await search(query, 10)
+    assert.deepEqual(
+      fake().searches.map(({ search }) => search),
+      ['zelda', 'mario', 'odyssey', 'mario'],
+    )
+  })
+})
+
+for (const kind of testedDatabases) {
+  describe(`GET /api/games/search/:name with IGDB [${kind}]`, () => {
+    const fake = useFakeIgdb()
+    let testApp: TestApp | undefined
+    beforeEach(async () => {
+      const igdb = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake().tokenUrl, apiUrl: fake().apiUrl }
+      testApp = await buildTestApp(kind, { igdb })
+      await loadCatalogIfEmpty(testApp.db)
+    })
+    afterEach(async () => {
+      await testApp?.close()
+    })
+    const search = async (name: string) => {
+      const response = await call((testApp as TestApp).app, 'GET', `/api/games/search/${encodeURIComponent(name)}?limit=50`)
+      assert.equal(response.status, 200, response.text)
+      return (response.body as { name: string }[]).map((game) => game.name)
+    }
+
+    // Games the shipped catalog lacks, so that finding them shows IGDB was asked.
+    const onlyOnIgdb = { zelda: { id: 990001, name: 'Zelda Only On IGDB' }, mario: { id: 990002, name: 'Mario Only On IGDB' } }
+    beforeEach(() => {
+      fake().games = Object.values(onlyOnIgdb)
+    })
+
+    it('asks IGDB once for a query searched again, in another spelling', async () => {
+      for (const spelling of ['zelda', 'Zelda!']) {
+        assert.ok((await search(spelling)).includes(onlyOnIgdb.zelda.name), `IGDB's game found for ${spelling}`)
+      }
+      assert.equal(fake().gameRequests, 1)
+    })
+
+    it('after IGDB answers 429, asks it nothing more for the pause it names while search answers from the catalog', async () => {
+      fake().scripted.push({ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '3600' } })
+
+      const zelda = await search('zelda')
+      const mario = await search('mario')
+
+      // Explicit messages: without one, assert.ok reads the (transpiled) source to say what failed, which takes minutes.
+      assert.ok(zelda.includes('The Legend of Zelda: A Link to the Past'), `catalog answers zelda: ${zelda.join(', ')}`)
+      assert.ok(!zelda.includes(onlyOnIgdb.zelda.name), 'IGDB was asked about zelda')
+      assert.ok(mario.includes('Super Mario Bros. 3'), `catalog answers mario: ${mario.join(', ')}`)
+      assert.ok(!mario.includes(onlyOnIgdb.mario.name), 'IGDB was asked about mario')
+      assert.equal(fake().gameRequests, 1)
+    })
+  })
+}

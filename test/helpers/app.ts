@@ -70,7 +70,7 @@ export async function withPgClient<T>(url: string, work: (client: pg.Client) => 
   }
 }
 
-export const NO_RATE_LIMITS = { authPerMinute: 0, writesPerMinute: 0, exportsPerHour: 0 }
+export const NO_RATE_LIMITS = { authPerMinute: 0, writesPerMinute: 0, readsPerMinute: 0, exportsPerHour: 0 }
 
 export interface TestApp {
   app: App

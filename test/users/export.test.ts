@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { it } from 'node:test'
 import { timestamp } from '../../src/db/time.js'
 import { addBigLists, addGames } from '../helpers/big-account.js'
-import { describeEachDatabase, type TestApp } from '../helpers/app.js'
+import { describeEachDatabase, NO_RATE_LIMITS, type TestApp } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
 import { waitFor } from '../helpers/server-process.js'
 
@@ -148,7 +148,7 @@ describeEachDatabase(
       assert.equal((await exportOf(current, alice)).status, 200)
     })
   },
-  { rateLimits: { authPerMinute: 0, writesPerMinute: 0, exportsPerHour: 2 } },
+  { rateLimits: { ...NO_RATE_LIMITS, exportsPerHour: 2 } },
 )
 
 describeEachDatabase('GET /api/users/me/export: streamed, one at a time', (current) => {
