@@ -160,6 +160,15 @@ describeEachDatabase(
       assert.deepEqual((await login('someone-else', WRONG_PASSWORD)).body, BAD_CREDENTIALS)
     })
 
+    it('counts an IPv6 client by its /64, so it cannot take a new address for each guess', async () => {
+      for (let guess = 0; guess < LIMIT; guess++) {
+        const from = `2001:db8:1:2::${guess + 1}`
+        assert.deepEqual((await login(`someone-${guess}`, WRONG_PASSWORD, { from })).body, BAD_CREDENTIALS)
+      }
+      assertThrottled(await login('someone-else', WRONG_PASSWORD, { from: '2001:db8:1:2:ffff::9' }))
+      assert.deepEqual((await login('someone-else', WRONG_PASSWORD, { from: '2001:db8:1:3::1' })).body, BAD_CREDENTIALS)
+    })
+
     for (const [route, method, url, body] of [
       ['changing the password', 'POST', '/api/users/user/password/', { current_password: WRONG_PASSWORD, new_password: 'amber-glacier-compass-77' }],
       ['deleting the account', 'DELETE', '/api/users/user/', { password: WRONG_PASSWORD }],
