@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { after, afterEach, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { STRONG_PASSWORD } from '../helpers/client.js'
 import {
-  createPostgresDatabase,
-  killAllServers,
+  serverDatabases,
   sleep,
   startServer,
   waitFor,
-  withoutPostgres,
   type HttpResponse,
-  type PostgresDatabase,
   type ServerProcess,
 } from '../helpers/server-process.js'
 
@@ -114,24 +109,8 @@ async function checkEveryWriteKept(server: ServerProcess, acknowledged: Acknowle
 }
 
 describe('kill -9 under a write load', { timeout: 180_000 }, () => {
-  let directory: string
-  let database: PostgresDatabase | undefined
-  before(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-kill-'))
-  })
-  afterEach(async () => {
-    await killAllServers()
-    await database?.drop()
-    database = undefined
-  })
-  after(() => fs.rmSync(directory, { recursive: true, force: true }))
-
-  const databases = {
-    sqlite: async () => `sqlite:${path.join(directory, 'ow.db')}`,
-    postgres: async () => (database = await createPostgresDatabase()).url,
-  }
-  for (const [kind, createDatabase] of Object.entries(databases)) {
-    test(`every acknowledged write is there after a restart [${kind}]`, { skip: kind === 'postgres' && withoutPostgres }, async (t) => {
+  for (const { kind, skip, create: createDatabase } of serverDatabases()) {
+    test(`every acknowledged write is there after a restart [${kind}]`, { skip }, async (t) => {
       const settings = { DATABASE_URL: await createDatabase(), RATE_LIMIT_AUTH_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0', RATE_LIMIT_READS_PER_MINUTE: '0' }
       const first = await startServer(settings)
       // The catalog is loaded in order, so game n has id n.

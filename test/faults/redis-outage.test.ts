@@ -56,7 +56,7 @@ function login(server: ServerProcess, username: string, password: string) {
 }
 
 /** Registers, signs in and reads normally; then 3 failed sign-ins are refused and the 4th is throttled. */
-async function servesAndLimits(server: ServerProcess, username: string): Promise<void> {
+async function servesAndLimits(server: ServerProcess, username: string): Promise<{ id: number }> {
   const user = await signUp(server, username, fromNewAddress())
   const signedIn = await login(server, username, STRONG_PASSWORD)
   assert.equal(signedIn.status, 200)
@@ -80,6 +80,7 @@ async function servesAndLimits(server: ServerProcess, username: string): Promise
   assert.match(seconds ?? '', /^[1-9]\d*$/)
   assert.ok(Number(seconds) <= 60)
   assert.deepEqual(throttled.body, { detail: `Request was throttled. Expected available in ${seconds} seconds.` })
+  return user
 }
 
 const messages = (server: ServerProcess, msg: string) => server.logLines().filter((line) => line.msg === msg)
@@ -114,22 +115,23 @@ describe('Redis going away and coming back', { skip: withoutRedis, timeout: 60_0
     const server = await startLimitedServer(`redis://127.0.0.1:${proxy.port}`, prefix)
 
     // Up: attempts are counted in Redis.
-    await signUp(server, 'theo', fromNewAddress())
+    // Attempts are counted per account (by id), or per name for a name that opens none.
+    const theo = await signUp(server, 'theo', fromNewAddress())
     assert.equal((await login(server, 'theo', WRONG_PASSWORD)).status, 400)
-    assert.equal(await redis?.get(`${prefix}auth:user:theo`), '1')
+    assert.equal(await redis?.get(`${prefix}auth:account:user:${theo.id}`), '1')
 
     await proxy.cut()
-    await servesAndLimits(server, 'madeline')
+    const madeline = await servesAndLimits(server, 'madeline')
     assert.equal(messages(server, FALLBACK_WARNING).length, 1, server.output())
     // Those attempts were counted in the process's memory only.
-    assert.equal(await redis?.exists(`${prefix}auth:user:madeline`), 0)
+    assert.equal(await redis?.exists(`${prefix}auth:account:user:${madeline.id}`), 0)
 
     await proxy.restore()
     await waitFor('the log to say Redis is back', async () => messages(server, BACK_NOTICE).length === 1, 15_000)
     assert.equal((await login(server, 'theo', WRONG_PASSWORD)).status, 400)
-    assert.equal(await redis?.get(`${prefix}auth:user:theo`), '2')
+    assert.equal(await redis?.get(`${prefix}auth:account:user:${theo.id}`), '2')
     assert.equal((await login(server, 'kaz', WRONG_PASSWORD)).status, 400)
-    assert.equal(await redis?.get(`${prefix}auth:user:kaz`), '1')
+    assert.equal(await redis?.get(`${prefix}auth:account:name:kaz`), '1')
     assert.equal(messages(server, FALLBACK_WARNING).length, 1)
   })
 

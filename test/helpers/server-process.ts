@@ -7,7 +7,11 @@ import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { after, afterEach, before } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { STRONG_PASSWORD } from './client.js'
@@ -304,4 +308,35 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 export function hostAndPort(url: string, defaultPort: number): { host: string; port: number } {
   const parsed = new URL(url)
   return { host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || defaultPort) }
+}
+
+export interface ServerDatabase {
+  kind: 'sqlite' | 'postgres'
+  /** Why this kind is skipped here, or false. */
+  skip: string | false
+  /** A new database's DATABASE_URL for the test that calls it. */
+  create(): Promise<string>
+}
+
+/**
+ * The databases a suite of server-process tests runs on: a SQLite file in a folder of the suite's own, and a
+ * PostgreSQL database when TEST_DATABASE_URL is set. Call it inside the describe: it kills the test's servers
+ * and drops its database after each test.
+ */
+export function serverDatabases(): ServerDatabase[] {
+  let directory = ''
+  let database: PostgresDatabase | undefined
+  before(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-servers-'))
+  })
+  afterEach(async () => {
+    await killAllServers()
+    await database?.drop()
+    database = undefined
+  })
+  after(() => fs.rmSync(directory, { recursive: true, force: true }))
+  return [
+    { kind: 'sqlite', skip: false, create: async () => `sqlite:${path.join(directory, 'ow.db')}` },
+    { kind: 'postgres', skip: withoutPostgres, create: async () => (database = await createPostgresDatabase()).url },
+  ]
 }

@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
-import path from 'node:path'
-import { after, afterEach, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { openDatabase } from '../../src/db/database.js'
 import { addBigLists, addGames } from '../helpers/big-account.js'
 import {
-  createPostgresDatabase,
   httpRequest,
-  killAllServers,
+  serverDatabases,
   signUp,
   sleep,
   startServer,
-  withoutPostgres,
-  type PostgresDatabase,
   type ServerProcess,
 } from '../helpers/server-process.js'
 
@@ -76,24 +71,8 @@ async function saveBigLists(server: ServerProcess, token: string, gameIds: numbe
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number
 
 describe('no request holds the event loop', { timeout: 600_000 }, () => {
-  let directory: string
-  let database: PostgresDatabase | undefined
-  before(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-event-loop-'))
-  })
-  afterEach(async () => {
-    await killAllServers()
-    await database?.drop()
-    database = undefined
-  })
-  after(() => fs.rmSync(directory, { recursive: true, force: true }))
-
-  const databases = {
-    sqlite: async () => `sqlite:${path.join(directory, 'ow.db')}`,
-    postgres: async () => (database = await createPostgresDatabase()).url,
-  }
-  for (const [kind, createDatabase] of Object.entries(databases)) {
-    test(`/healthz answers within ${HEALTHZ_P99_MS} ms (p99) during big exports and list saves [${kind}]`, { skip: kind === 'postgres' && withoutPostgres }, async (t) => {
+  for (const { kind, skip, create: createDatabase } of serverDatabases()) {
+    test(`/healthz answers within ${HEALTHZ_P99_MS} ms (p99) during big exports and list saves [${kind}]`, { skip }, async (t) => {
       const url = await createDatabase()
       const server = await startServer({
         DATABASE_URL: url,
