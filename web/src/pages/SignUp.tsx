@@ -36,7 +36,7 @@ export default function SignUp() {
         }}
       >
         <FormErrors errors={errors} shownFields={['username', 'email', 'password']} />
-        <Field label="Username" errors={errors.username} hint="Letters, digits and @ . + - _">
+        <Field label="Username" errors={errors.username} hint="Letters, digits and @ . + - _, not shaped like an email address">
           {(props) => (
             <input {...props} name="username" autoComplete="username" required value={form.username} onChange={set('username')} />
           )}
