@@ -31,7 +31,7 @@ export async function findTrustedDevice(db: Db, token: string | undefined): Prom
  * Remembers that this device signed in to the account, and answers the token it holds from now on: the one it
  * came with when that already named this account, else a new one (only its digest is stored).
  */
-export async function trustDevice(db: Db, userId: number, known: TrustedDevice | undefined, token: string | undefined) {
+export async function trustDevice(db: Db, userId: number, known?: TrustedDevice, token?: string) {
   const now = timestamp()
   if (known && known.userId === userId && token !== undefined) {
     await db.updateTable('trusted_devices').set({ last_used_at: now }).where('digest', '=', known.digest).execute()

@@ -82,7 +82,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     async (request, reply) => {
       const user = await registerAccount(db, request.body)
       const token = await issueToken(db, user.id, config.tokenTtlHours)
-      const deviceToken = await trustDevice(db, user.id, undefined, undefined)
+      const deviceToken = await trustDevice(db, user.id)
       setDeviceCookie(request, reply, deviceToken)
       return reply.code(201).send({ user, ...token, device_token: deviceToken })
     },
