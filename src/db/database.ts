@@ -56,7 +56,31 @@ function openSqlite(file: string): Db {
   sqlite.pragma('busy_timeout = 5000')
   // Deleted rows are overwritten with zeros, not left readable in free space (see eraseDeletedData).
   sqlite.pragma('secure_delete = ON')
-  return new Kysely<Tables>({ dialect: new WriteTransactionSqliteDialect({ database: withStatementCache(sqlite) }) })
+  const statements = withStatementCache(sqlite)
+  const db = new Kysely<Tables>({ dialect: new WriteTransactionSqliteDialect({ database: statements }) })
+  sqliteHandles.set(db, { sqlite, prepare: (text) => statements.prepare(text) as unknown as CachedStatement })
+  return db
+}
+
+export interface CachedStatement {
+  get(parameters: ReadonlyArray<unknown>): unknown
+  all(parameters: ReadonlyArray<unknown>): unknown[]
+}
+
+export interface SqliteHandle {
+  sqlite: SQLite.Database
+  /** The cached prepared statement of a query text. */
+  prepare(text: string): CachedStatement
+}
+
+const sqliteHandles = new WeakMap<Db, SqliteHandle>()
+
+/**
+ * The better-sqlite3 connection under a SQLite Db, for reads that may run synchronously (see prepared.ts);
+ * undefined for PostgreSQL and for a transaction's Db.
+ */
+export function sqliteHandleOf(db: Db): SqliteHandle | undefined {
+  return sqliteHandles.get(db)
 }
 
 /**
@@ -117,6 +141,7 @@ function withBooleanParameters(statement: SQLite.Statement): SqliteStatement {
       : parameters
   return {
     reader: statement.reader,
+    get: (parameters: ReadonlyArray<unknown>) => statement.get(bind(parameters)),
     all: (parameters) => statement.all(bind(parameters)),
     run: (parameters) => statement.run(bind(parameters)),
     iterate: (parameters) => statement.iterate(bind(parameters)),
