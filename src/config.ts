@@ -22,6 +22,8 @@ export interface Config {
   rateLimits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number; exportsPerHour: number }
   /** How long the popular games are kept once computed, in seconds (0: computed for each request). */
   popularCacheSeconds: number
+  /** How many bytes of serialized profiles and game pages each process keeps (each of the two caches). */
+  answerCacheBytes: number
   /**
    * The proxies in front, whose X-Forwarded-For entries are believed: how many of them (hops), or their
    * addresses; the client address is the right-most entry they did not write. false: none, the peer is the client.
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       exportsPerHour: readInteger(env, 'RATE_LIMIT_EXPORTS_PER_HOUR', 5, { min: 0, max: 1_000_000 }),
     },
     popularCacheSeconds: readInteger(env, 'POPULAR_CACHE_SECONDS', 60, { min: 0, max: 86_400 }),
+    answerCacheBytes: readInteger(env, 'ANSWER_CACHE_MB', 32, { min: 0, max: 4096 }) * 1024 * 1024,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     newGames: readNewGameLimits(env),
   }

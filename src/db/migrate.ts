@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_username_skeletons.js'
 import * as m0005 from './migrations/0005_provisional_games.js'
 import * as m0006 from './migrations/0006_avatar_seeds.js'
 import * as m0007 from './migrations/0007_trusted_devices.js'
+import * as m0008 from './migrations/0008_answer_versions.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_provisional_games': m0005,
   '0006_avatar_seeds': m0006,
   '0007_trusted_devices': m0007,
+  '0008_answer_versions': m0008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

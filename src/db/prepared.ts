@@ -20,12 +20,16 @@ export interface PreparedQuery<P, R> {
 
 type ParameterOf<P> = <K extends keyof P & string>(name: K) => P[K]
 
+/** A query builder, or a raw `sql` template (which compiles against a database). */
+type Buildable<R> = Compilable<R> | { compile(db: Db): CompiledQuery<R> }
+
 export function prepareQuery<P extends Record<string, unknown>, R>(
   db: Db,
-  build: (param: ParameterOf<P>) => Compilable<R>,
+  build: (param: ParameterOf<P>) => Buildable<R>,
 ): PreparedQuery<P, R> {
   const param = ((name: string) => `${PARAMETER_MARK}${name}`) as ParameterOf<P>
-  const compiled = build(param).compile()
+  // A builder's compile() takes no argument and ignores this one.
+  const compiled = (build(param) as { compile(db: Db): CompiledQuery<R> }).compile(db)
   // For each bound value: the name of the call's parameter it stands for, or the constant it is.
   const slots = compiled.parameters.map((value) =>
     typeof value === 'string' && value.startsWith(PARAMETER_MARK) ? { name: value.slice(PARAMETER_MARK.length) } : { value },

@@ -49,6 +49,8 @@ export interface UsersTable {
   avatar_seed: string
   use_gravatar: DbBoolean
   created_at: string
+  /** Bumped by triggers whenever what the profile shows changes (migration 0008). */
+  version: Generated<number>
 }
 
 export interface AuthTokensTable {
@@ -100,6 +102,8 @@ export interface GamesTable {
    * ranks below catalog games in search and is deleted when nobody uses it any more.
    */
   provisional: ColumnType<boolean | number, boolean | undefined, boolean>
+  /** Bumped by triggers whenever what the game page shows changes (migration 0008). */
+  version: Generated<number>
 }
 
 /** One game an account added to the catalog; rows older than a day are only kept until its next addition. */

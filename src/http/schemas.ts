@@ -41,5 +41,8 @@ export function errorResponses<S extends keyof typeof errorSchemas>(...statuses:
 /** The answer of a route that answers 204. */
 export const NoContent = Type.Null({ description: 'No content.' })
 
+/** The answer to a GET whose If-None-Match names the current ETag: the client's copy is current. */
+export const NotModified = Type.Null({ description: 'Not modified: the copy named by If-None-Match is current.' })
+
 /** The OpenAPI security requirement of a route that needs a token. */
 export const tokenSecurity = [{ token: [] }]

@@ -1,13 +1,15 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
 import type { Stats, StatsCounts } from './schemas.js'
 
 const TOP = 5
 
-/** Every count of a person's profile, in one query. */
-export async function findStatsCounts(db: Db, userId: number): Promise<StatsCounts> {
-  const { rows } = await sql<Record<keyof StatsCounts, number | null>>`
-    select
+/**
+ * Every count of a person's profile, as columns of a select: `userId` is the person's id, bound or a column
+ * reference (the profile's one query embeds them).
+ */
+export function statsCountColumns(userId: RawBuilder<unknown> | string | number) {
+  return sql`
       (select count(*) from game_statuses where user_id = ${userId} and status = 'played') as played,
       (select count(distinct game_id) from journal_entries where user_id = ${userId} and entry_type = 'finished') as completed,
       (select count(*) from game_statuses where user_id = ${userId} and status = 'backlog') as backlog,
@@ -19,9 +21,13 @@ export async function findStatsCounts(db: Db, userId: number): Promise<StatsCoun
       (select count(*) from lists where user_id = ${userId}) as lists,
       (select count(*) from follows where followee_id = ${userId}) as followers,
       (select count(*) from follows where follower_id = ${userId}) as following,
-      (select avg(half_stars) from ratings where user_id = ${userId}) as average_rating
-  `.execute(db)
-  const row = rows[0] as Record<keyof StatsCounts, number | string | null>
+      (select avg(half_stars) from ratings where user_id = ${userId}) as average_rating`
+}
+
+export type StatsCountsRow = Record<keyof StatsCounts, number | string | null>
+
+/** The counts as the API shows them, from a row holding statsCountColumns. */
+export function statsCountsOf(row: StatsCountsRow): StatsCounts {
   const count = (key: keyof StatsCounts) => Number(row[key] ?? 0)
   const averageHalfStars = row.average_rating === null ? null : Number(row.average_rating)
   return {
@@ -38,6 +44,12 @@ export async function findStatsCounts(db: Db, userId: number): Promise<StatsCoun
     following: count('following'),
     average_rating: averageHalfStars === null ? null : Math.round((averageHalfStars / 2) * 100) / 100,
   }
+}
+
+/** Every count of a person's profile, in one query. */
+export async function findStatsCounts(db: Db, userId: number): Promise<StatsCounts> {
+  const { rows } = await sql<StatsCountsRow>`select ${statsCountColumns(userId)}`.execute(db)
+  return statsCountsOf(rows[0] as StatsCountsRow)
 }
 
 /** A person's numbers and charts, each aggregated in SQL: five queries whatever the size of their library. */

@@ -1,13 +1,15 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
+import { jsonAggregates, parseJson, type JsonColumn } from '../db/json.js'
+import { prepareQuery } from '../db/prepared.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
-import { findStatsCounts } from '../stats/repository.js'
+import { statsCountColumns, statsCountsOf, type StatsCountsRow } from '../stats/repository.js'
 import type { StatsCounts } from '../stats/schemas.js'
 import { looksLikeEmail, RENAMED_USERNAME_HOLD_DAYS, usernameKey, usernameSkeleton } from './usernames.js'
 
@@ -183,38 +185,70 @@ export interface ProfileData {
   stats: StatsCounts
 }
 
-/** A whole profile in six small indexed queries, whatever the size of its lists. */
-export async function findProfileByUsername(db: Db, username: string): Promise<ProfileData | undefined> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'email', 'bio', 'location', 'twitter', 'gravatar', 'use_gravatar'])
-    .where('username_key', '=', usernameKey(username))
-    .executeTakeFirst()
-  if (!user) return undefined
-
-  const [lists, favorites, follows, stats] = await Promise.all([
-    findStatusLists(db, user.id),
-    findFavorites(db, user.id),
-    findFollowEdges(db, user.id),
-    findStatsCounts(db, user.id),
-  ])
-  return { ...user, use_gravatar: !!user.use_gravatar, ...lists, favorites, ...follows, stats }
+/** What validates a cached profile: the user and the version of everything their profile shows. */
+export interface ProfileVersion {
+  id: number
+  version: number
 }
 
-/** The played, liked, backlog and wishlist lists, each newest first. */
-async function findStatusLists(db: Db, userId: number): Promise<Record<GameStatus, GameSummaryRow[]>> {
-  const rows = await db
-    .selectFrom('game_statuses')
-    .innerJoin('games', 'games.id', 'game_statuses.game_id')
-    .select(['game_statuses.status', ...GAME_SUMMARY_COLUMNS])
-    .where('game_statuses.user_id', '=', userId)
-    .orderBy('game_statuses.created_at', 'desc')
-    .orderBy('games.id', 'desc')
-    .execute()
-  const lists: Record<GameStatus, GameSummaryRow[]> = { played: [], liked: [], backlog: [], wishlist: [] }
-  for (const { status, ...game } of rows) lists[status].push(game)
-  return lists
+// Counts and lists side by side: the counts are named as the API names them, the id lists are not.
+type ProfileRow = Pick<ProfileData, 'id' | 'username' | 'email' | 'bio' | 'location' | 'twitter' | 'gravatar'> &
+  StatsCountsRow & {
+    use_gravatar: boolean | number
+    statuses: JsonColumn<(GameSummaryRow & { status: GameStatus })[]>
+    favorites: JsonColumn<GameSummaryRow[]>
+    following_ids: JsonColumn<number[]>
+    follower_ids: JsonColumn<number[]>
+  }
+
+/**
+ * Reads of profiles, compiled once: the version of a profile (one indexed row), and a whole profile in ONE
+ * query, its lists, follows and counts aggregated as JSON in SQL, so that on PostgreSQL it is one round trip.
+ */
+export function createProfileReads(db: Db) {
+  const version = prepareQuery<{ key: string }, ProfileVersion>(db, (param) =>
+    db.selectFrom('users').select(['id', 'version']).where('username_key', '=', param('key')),
+  )
+  const json = jsonAggregates(db)
+  const game = { id: 'g.id', igdb: 'g.igdb', name: 'g.name', slug: 'g.slug', cover_url: 'g.cover_url' }
+  const profile = prepareQuery<{ key: string }, ProfileRow>(
+    db,
+    (param) => sql`
+      select u.id, u.username, u.email, u.bio, u.location, u.twitter, u.gravatar, u.use_gravatar,
+        ${json.objects({ status: 's.status', ...game }, 'from game_statuses s join games g on g.id = s.game_id where s.user_id = u.id', 's.created_at desc, g.id desc')} as statuses,
+        ${json.objects(game, 'from favorites f join games g on g.id = f.game_id where f.user_id = u.id', 'f.position')} as favorites,
+        ${json.values('f.followee_id', 'from follows f where f.follower_id = u.id', 'f.created_at')} as following_ids,
+        ${json.values('f.follower_id', 'from follows f where f.followee_id = u.id', 'f.created_at')} as follower_ids,
+        ${statsCountColumns(sql.ref('u.id'))}
+      from users u where u.username_key = ${param('key')}`,
+  )
+  return {
+    findProfileVersion: (username: string) => version.first({ key: usernameKey(username) }),
+    async findProfileByUsername(username: string): Promise<ProfileData | undefined> {
+      const row = await profile.first({ key: usernameKey(username) })
+      if (!row) return undefined
+      const lists: Record<GameStatus, GameSummaryRow[]> = { played: [], liked: [], backlog: [], wishlist: [] }
+      for (const { status, ...game } of parseJson(row.statuses)) lists[status].push(game)
+      return {
+        id: row.id,
+        username: row.username,
+        email: row.email,
+        bio: row.bio,
+        location: row.location,
+        twitter: row.twitter,
+        gravatar: row.gravatar,
+        use_gravatar: !!row.use_gravatar,
+        ...lists,
+        favorites: parseJson(row.favorites),
+        following: parseJson(row.following_ids),
+        followers: parseJson(row.follower_ids),
+        stats: statsCountsOf(row),
+      }
+    },
+  }
 }
+
+export type ProfileReads = ReturnType<typeof createProfileReads>
 
 export async function findFavorites(db: Db, userId: number): Promise<GameSummaryRow[]> {
   return db
@@ -224,15 +258,6 @@ export async function findFavorites(db: Db, userId: number): Promise<GameSummary
     .where('favorites.user_id', '=', userId)
     .orderBy('favorites.position')
     .execute()
-}
-
-/** Who a user follows and who follows them, each in follow order, read in order from covering indexes. */
-async function findFollowEdges(db: Db, userId: number) {
-  const [following, followers] = await Promise.all([
-    db.selectFrom('follows').select('followee_id').where('follower_id', '=', userId).orderBy('created_at').execute(),
-    db.selectFrom('follows').select('follower_id').where('followee_id', '=', userId).orderBy('created_at').execute(),
-  ])
-  return { following: following.map((row) => row.followee_id), followers: followers.map((row) => row.follower_id) }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import { clientOf, setDeviceCookie, type SignInGuard } from '../auth/sign-in-guard.js'
@@ -8,14 +9,22 @@ import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Sess
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
+import {
+  createAnswerCache,
+  isClientCopyCurrent,
+  publicTag,
+  sendJsonBytes,
+  viewerTag,
+  withViewerFields,
+} from '../http/answer-cache.js'
 import { decodeCursor } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
-import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
+import { errorResponses, NoContent, NotModified, tokenSecurity } from '../http/schemas.js'
 import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
 import { accountCsv, accountJson } from './export.js'
 import {
   findFollowsPage,
-  findProfileByUsername,
+  createProfileReads,
   findUserIdByUsername,
   followUser,
   requireUserIdByUsername,
@@ -51,22 +60,25 @@ export interface UsersRoutesOptions {
 const tags = ['users']
 const security = tokenSecurity
 
-/** What a viewer may see of a profile: the email (and avatar setting) only if it is theirs; with a token, who they are. */
-function presentProfile(data: ProfileData, session: Session | null): Profile {
-  const { email, use_gravatar, ...publicProfile } = data
-  if (!session) return publicProfile
-  const viewer = session.user
+/** The viewer's own part of a profile: who they are, whether they follow it, and if it is theirs, the email. */
+function viewerProfileFields(data: ProfileData, viewer: Session['user']) {
   return {
-    ...publicProfile,
-    ...(viewer.id === data.id ? { email, use_gravatar } : {}),
+    ...(viewer.id === data.id ? { email: data.email, use_gravatar: data.use_gravatar } : {}),
     me: viewer,
     followingUser: data.followers.includes(viewer.id),
   }
 }
 
+/** What a viewer may see of a profile: the email (and avatar setting) only if it is theirs; with a token, who they are. */
+function presentProfile(data: ProfileData, session: Session): Profile {
+  const { email: _, use_gravatar: __, ...publicProfile } = data
+  return { ...publicProfile, ...viewerProfileFields(data, session.user) }
+}
+
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles, signInGuard }) => {
   /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
   const exporting = new Set<number>()
+  const profiles = createProfileReads(db)
 
   app.post(
     '/api/users/register/',
@@ -223,16 +235,34 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       tags,
       summary: "A user's profile (the email only to its owner)",
       params: UsernameParams,
-      response: { 200: Profile, ...errorResponses(401, 404) },
+      response: { 200: Profile, 304: NotModified, ...errorResponses(401, 404) },
     },
   }
-  const showProfile = async (request: { params: { username: string }; session: Session | null }) => {
-    const profile = await findProfileByUsername(db, request.params.username)
-    if (!profile) throw notFound()
-    return presentProfile(profile, request.session)
+  /** Profiles by user id, as anonymous readers see them; the owner's email and the followers make the viewer's part. */
+  const profileCache = createAnswerCache<ProfileData>(config.answerCacheBytes)
+  for (const url of ['/api/users/:username', '/api/users/profile/:username']) {
+    app.get(url, profileRoute, async (request, reply) => {
+      const head = await profiles.findProfileVersion(request.params.username)
+      if (!head) throw notFound()
+      const version = `u${head.id}.${head.version}`
+      const viewer = request.session?.user
+      const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
+      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return reply.code(304).send(null)
+      const cached =
+        profileCache.get(String(head.id), version) ?? (await cacheProfile(reply, head.id, version, request.params.username))
+      if (!viewer) return sendJsonBytes(reply, cached.body)
+      return sendJsonBytes(reply, withViewerFields(cached.body, viewerProfileFields(cached.data, viewer)))
+    })
   }
-  app.get('/api/users/:username', profileRoute, showProfile)
-  app.get('/api/users/profile/:username', profileRoute, showProfile)
+  async function cacheProfile(reply: FastifyReply, userId: number, version: string, username: string) {
+    const profile = await profiles.findProfileByUsername(username)
+    // Renamed or deleted between the two reads: as it is now, not kept under the version read before.
+    if (!profile) throw notFound()
+    const { email: _, use_gravatar: __, ...publicProfile } = profile
+    const body = Buffer.from(reply.serializeInput(publicProfile, '200') as string)
+    if (profile.id !== userId) return { version, body, data: profile }
+    return profileCache.set(String(userId), version, body, profile)
+  }
 
   const updateRoute = {
     onRequest: auth.requireUser,
@@ -253,7 +283,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       const session = sessionOf(request)
       if (usernameKey(request.params.username) !== usernameKey(session.user.username)) throw forbidden()
       await updateProfile(db, session.user, request.body)
-      const profile = await findProfileByUsername(db, request.body.username ?? session.user.username)
+      const profile = await profiles.findProfileByUsername(request.body.username ?? session.user.username)
       if (!profile) throw notFound()
       const { id, username, email, gravatar } = profile
       return presentProfile(profile, { ...session, user: { id, username, email, gravatar } })

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+/**
+ * Answers kept serialized, each with the version it was built from. A read looks its answer up with the
+ * version it has just read from the database, so an entry built from older data is never served: there is no
+ * expiry to guess. Bounded by total bytes; the least recently used entries go first.
+ */
+export interface AnswerCache<T> {
+  get(key: string, version: string): CachedAnswer<T> | undefined
+  set(key: string, version: string, body: Buffer, data: T): CachedAnswer<T>
+}
+
+export interface CachedAnswer<T> {
+  version: string
+  /** The public answer, as sent to anonymous readers. */
+  body: Buffer
+  /** What the viewer-specific part of the answer is made from (never sent as is). */
+  data: T
+}
+
+export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
+  const entries = new Map<string, CachedAnswer<T>>()
+  let bytes = 0
+  const remove = (key: string, entry: CachedAnswer<T>) => {
+    entries.delete(key)
+    bytes -= entry.body.length
+  }
+  return {
+    get(key, version) {
+      const entry = entries.get(key)
+      if (!entry || entry.version !== version) return undefined
+      entries.delete(key)
+      entries.set(key, entry)
+      return entry
+    },
+    set(key, version, body, data) {
+      const entry = { version, body, data }
+      const old = entries.get(key)
+      if (old) remove(key, old)
+      if (body.length > maxBytes) return entry
+      for (const [oldestKey, oldest] of entries) {
+        if (bytes + body.length <= maxBytes) break
+        remove(oldestKey, oldest)
+      }
+      entries.set(key, entry)
+      bytes += body.length
+      return entry
+    },
+  }
+}
+
+/** The answer with a viewer's fields added to the public object's bytes (`{...}` becomes `{...,"me":...}`). */
+export function withViewerFields(body: Buffer, fields: Record<string, unknown>): Buffer {
+  const extra = JSON.stringify(fields)
+  if (extra === '{}') return body
+  const separator = body.length > 2 ? ',' : ''
+  return Buffer.concat([body.subarray(0, body.length - 1), Buffer.from(separator + extra.slice(1))])
+}
+
+/**
+ * An entity tag for one viewer's answer: the public version, and a digest of what the viewer's own part was
+ * made from, so that a change to either changes the tag (and the digest does not show that part in clear).
+ */
+export function viewerTag(publicVersion: string, viewerPart: string): string {
+  return `"${publicVersion}.${createHash('sha1').update(viewerPart).digest('base64url').slice(0, 12)}"`
+}
+
+export function publicTag(publicVersion: string): string {
+  return `"${publicVersion}"`
+}
+
+/** Whether the request's If-None-Match names this tag (or `*`); compared weakly, as RFC 9110 says for it. */
+export function matchesIfNoneMatch(request: FastifyRequest, tag: string): boolean {
+  const header = request.headers['if-none-match']
+  if (header === undefined) return false
+  if (header === tag || header === '*') return true
+  return header.split(',').some((candidate) => {
+    const trimmed = candidate.trim()
+    return (trimmed.startsWith('W/') ? trimmed.slice(2) : trimmed) === tag
+  })
+}
+
+/**
+ * Marks an answer that clients may cache: always revalidated (no-cache), kept by shared caches only when it is
+ * the anonymous answer, and never one viewer's answer given to another (Vary: Authorization, private). Answers
+ * whether the client's copy is current, in which case send 304 and no body.
+ */
+export function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply, tag: string, forOneViewer: boolean): boolean {
+  reply.header('etag', tag)
+  reply.header('cache-control', forOneViewer ? 'private, no-cache' : 'public, no-cache')
+  reply.header('vary', 'Authorization')
+  return matchesIfNoneMatch(request, tag)
+}
+
+export function sendJsonBytes(reply: FastifyReply, body: Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body)
+}
