@@ -36,5 +36,12 @@ export function jsonAggregates(db: Db) {
       if (postgres) return sql.raw(`(select coalesce(json_agg(${expression} order by ${orderBy}), '[]') ${from})`)
       return sql.raw(`(select coalesce(json_group_array(agg.value), '[]') from (select ${expression} as value ${from} order by ${orderBy}) as agg)`)
     },
+    /** An array of arrays, one per row of `subquery` (whose columns are named), in no particular order. */
+    arrays(columns: string[], subquery: string): RawBuilder<unknown> {
+      const list = columns.map((column) => `agg.${column}`).join(', ')
+      return postgres
+        ? sql.raw(`(select coalesce(json_agg(json_build_array(${list})), '[]') from (${subquery}) as agg)`)
+        : sql.raw(`(select coalesce(json_group_array(json_array(${list})), '[]') from (${subquery}) as agg)`)
+    },
   }
 }

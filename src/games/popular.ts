@@ -16,15 +16,21 @@ type Ranked = [gameId: number, interactions: number]
 /**
  * The popular games of each period, computed at most once every `ttlMs` and shared by every request of the
  * process; requests arriving while they are being computed wait for that computation rather than start their
- * own. Everyone gets the same answer (nothing depends on the viewer), so the whole answer is kept.
+ * own. Everyone gets the same answer (nothing depends on the viewer), so the whole answer is kept, and
+ * `answer` keeps it serialized too, once per computation and limit.
  */
 export function createPopularGames(db: Db, { ttlMs, now = Date.now }: { ttlMs: number; now?: () => number }) {
-  const computed = new Map<PopularPeriod, { games: Promise<PopularGame[]>; expiresAt: number }>()
-  return async (period: PopularPeriod, limit: number): Promise<PopularGame[]> => {
+  interface Computation {
+    games: Promise<PopularGame[]>
+    expiresAt: number
+    answers: Map<number, Buffer>
+  }
+  const computed = new Map<PopularPeriod, Computation>()
+  const current = (period: PopularPeriod): Computation => {
     let entry = computed.get(period)
     if (!entry || entry.expiresAt <= now()) {
       const since = period === 'all' ? null : new Date(now() - PERIOD_DAYS[period] * DAY_MS).toISOString()
-      const computing = { games: findPopularGames(db, since, MAX_POPULAR), expiresAt: Infinity }
+      const computing: Computation = { games: findPopularGames(db, since, MAX_POPULAR), expiresAt: Infinity, answers: new Map() }
       computed.set(period, computing)
       computing.games.then(
         () => (computing.expiresAt = now() + ttlMs),
@@ -32,8 +38,20 @@ export function createPopularGames(db: Db, { ttlMs, now = Date.now }: { ttlMs: n
       )
       entry = computing
     }
-    return (await entry.games).slice(0, limit)
+    return entry
   }
+  const games = async (period: PopularPeriod, limit: number): Promise<PopularGame[]> =>
+    (await current(period).games).slice(0, limit)
+  return Object.assign(games, {
+    /** The first `limit` games, serialized by `serialize` once per computation. */
+    async answer(period: PopularPeriod, limit: number, serialize: (games: PopularGame[]) => string): Promise<Buffer> {
+      const entry = current(period)
+      const list = (await entry.games).slice(0, limit)
+      let body = entry.answers.get(limit)
+      if (!body) entry.answers.set(limit, (body = Buffer.from(serialize(list))))
+      return body
+    },
+  })
 }
 
 /**

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { sql, type ExpressionBuilder } from 'kysely'
-import type { Db } from '../db/database.js'
-import type { Tables } from '../db/tables.js'
+import { isPostgres, type Db } from '../db/database.js'
+import { jsonAggregates, parseJson, type JsonColumn } from '../db/json.js'
+import { prepareQuery } from '../db/prepared.js'
+import type { GameStatus, Tables } from '../db/tables.js'
 import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
@@ -185,9 +187,13 @@ const GAME_DETAIL_COLUMNS = [
   'developers',
 ] as const
 
+function idFromPath(idOrSlug: string): number | undefined {
+  return /^\d{1,10}$/.test(idOrSlug) && Number(idOrSlug) <= MAX_ID ? Number(idOrSlug) : undefined
+}
+
 /** Where a path names a game by our id or by its slug; a slug of digits ("1942") is matched when no id is. */
 function whereIdOrSlug(idOrSlug: string) {
-  const id = /^\d{1,10}$/.test(idOrSlug) && Number(idOrSlug) <= MAX_ID ? Number(idOrSlug) : undefined
+  const id = idFromPath(idOrSlug)
   return (eb: ExpressionBuilder<Tables, 'games'>) =>
     id === undefined ? eb('slug', '=', idOrSlug) : eb.or([eb('id', '=', id), eb('slug', '=', idOrSlug)])
 }
@@ -202,21 +208,91 @@ export async function findGameIdByIdOrSlug(db: Db, idOrSlug: string): Promise<nu
   return preferId(rows, idOrSlug)?.id
 }
 
-/** A game with its community figures: two queries, whatever the number of players. */
-export async function findGameDetails(db: Db, idOrSlug: string): Promise<Omit<GameDetails, 'viewer'> | undefined> {
-  const rows = await db.selectFrom('games').select(GAME_DETAIL_COLUMNS).where(whereIdOrSlug(idOrSlug)).execute()
-  const game = preferId(rows, idOrSlug)
-  if (!game) return undefined
+/** What validates a cached game page: the game and the version of everything its page shows. */
+export interface GameVersion {
+  id: number
+  version: number
+}
 
-  const counts = await sql<{ kind: string; n: number }>`
-    select status as kind, count(*) as n from game_statuses where game_id = ${game.id} group by status
-    union all
-    select 'stars:' || cast(half_stars as text), count(*) from ratings where game_id = ${game.id} group by half_stars
-    union all
-    select 'reviews', count(*) from journal_entries where game_id = ${game.id} and review is not null
-  `.execute(db)
-  const count = new Map(counts.rows.map((row) => [row.kind, Number(row.n)]))
-  const histogram = Array.from({ length: 10 }, (_, i) => count.get(`stars:${i + 1}`) ?? 0)
+/** A viewer's own state of a game, as the version query reads it beside the game's version. */
+interface ViewerStateRow {
+  statuses: string | null
+  favorite: number
+  rating: number | null
+}
+
+type GameDetailsRow = Omit<GameDetails, 'platforms' | 'genres' | 'developers' | 'community' | 'viewer'> & {
+  platforms: string
+  genres: string
+  developers: string
+  status_counts: JsonColumn<[GameStatus, number][]>
+  star_counts: JsonColumn<[number, number][]>
+  reviews: number
+}
+
+/**
+ * Reads of game pages, compiled once: the version of a game (and, for a signed-in viewer, what they did with
+ * it) in one indexed query, and a whole page with its community figures in ONE query.
+ */
+export function createGameReads(db: Db) {
+  const json = jsonAggregates(db)
+  const statuses = isPostgres(db) ? "string_agg(status, ',')" : 'group_concat(status)'
+  type ByIdOrSlug = { id: number | null; slug: string }
+  const version = prepareQuery<ByIdOrSlug, GameVersion>(db, (param) =>
+    db.selectFrom('games').select(['id', 'version']).where((eb) => eb.or([eb('id', '=', param('id')), eb('slug', '=', param('slug'))])),
+  )
+  const versionForViewer = prepareQuery<ByIdOrSlug & { viewer: number }, GameVersion & ViewerStateRow>(
+    db,
+    (param) => sql`
+      select g.id, g.version,
+        (select ${sql.raw(statuses)} from game_statuses where user_id = ${param('viewer')} and game_id = g.id) as statuses,
+        (select count(*) from favorites where user_id = ${param('viewer')} and game_id = g.id) as favorite,
+        (select half_stars from ratings where user_id = ${param('viewer')} and game_id = g.id) as rating
+      from games g where g.id = ${param('id')} or g.slug = ${param('slug')}`,
+  )
+  const details = prepareQuery<ByIdOrSlug, GameDetailsRow>(
+    db,
+    (param) => sql`
+      select ${sql.join(GAME_DETAIL_COLUMNS.map((column) => sql.ref(`g.${column}`)))},
+        ${json.arrays(['status', 'n'], 'select status, count(*) as n from game_statuses where game_id = g.id group by status')} as status_counts,
+        ${json.arrays(['half_stars', 'n'], 'select half_stars, count(*) as n from ratings where game_id = g.id group by half_stars')} as star_counts,
+        (select count(*) from journal_entries where game_id = g.id and review is not null) as reviews
+      from games g where g.id = ${param('id')} or g.slug = ${param('slug')}`,
+  )
+  const byIdOrSlug = (idOrSlug: string): ByIdOrSlug => ({ id: idFromPath(idOrSlug) ?? null, slug: idOrSlug })
+  return {
+    async findGameVersion(idOrSlug: string): Promise<GameVersion | undefined> {
+      return preferId(await version.all(byIdOrSlug(idOrSlug)), idOrSlug)
+    },
+    async findGameVersionForViewer(idOrSlug: string, viewerId: number) {
+      const row = preferId(await versionForViewer.all({ ...byIdOrSlug(idOrSlug), viewer: viewerId }), idOrSlug)
+      return row && { id: row.id, version: row.version, viewer: viewerStateOf(row) }
+    },
+    async findGameDetails(idOrSlug: string): Promise<Omit<GameDetails, 'viewer'> | undefined> {
+      const game = preferId(await details.all(byIdOrSlug(idOrSlug)), idOrSlug)
+      return game && gameDetailsOf(game)
+    },
+  }
+}
+
+export type GameReads = ReturnType<typeof createGameReads>
+
+function viewerStateOf(row: ViewerStateRow): ViewerState {
+  const statuses = new Set(row.statuses?.split(','))
+  return {
+    played: statuses.has('played'),
+    liked: statuses.has('liked'),
+    backlog: statuses.has('backlog'),
+    wishlist: statuses.has('wishlist'),
+    favorite: Number(row.favorite) > 0,
+    rating: row.rating == null ? null : row.rating / 2,
+  }
+}
+
+function gameDetailsOf({ status_counts, star_counts, reviews, ...game }: GameDetailsRow): Omit<GameDetails, 'viewer'> {
+  const count = new Map(parseJson(status_counts).map(([status, n]) => [status, Number(n)]))
+  const histogram = Array.from({ length: 10 }, () => 0)
+  for (const [halfStars, n] of parseJson(star_counts)) histogram[halfStars - 1] = Number(n)
   const ratings = histogram.reduce((sum, n) => sum + n, 0)
   const halfStarTotal = histogram.reduce((sum, n, i) => sum + n * (i + 1), 0)
   return {
@@ -232,7 +308,7 @@ export async function findGameDetails(db: Db, idOrSlug: string): Promise<Omit<Ga
       likes: count.get('liked') ?? 0,
       backlogs: count.get('backlog') ?? 0,
       wishlists: count.get('wishlist') ?? 0,
-      reviews: count.get('reviews') ?? 0,
+      reviews: Number(reviews),
     },
   }
 }

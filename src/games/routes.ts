@@ -1,13 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../http/errors.js'
-import { errorResponses } from '../http/schemas.js'
+import {
+  createAnswerCache,
+  isClientCopyCurrent,
+  publicTag,
+  sendJsonBytes,
+  viewerTag,
+  withViewerFields,
+} from '../http/answer-cache.js'
+import { errorResponses, NotModified } from '../http/schemas.js'
 import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
-import { findGameDetails, findViewerState } from './repository.js'
+import { createGameReads } from './repository.js'
 import { GameDetails, GameParams, PopularGame, PopularQuery, SearchHit, SearchParams, SearchQuery } from './schemas.js'
 import { searchGames } from './search.js'
 
@@ -57,8 +66,24 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         response: { 200: Type.Array(PopularGame), ...errorResponses(400) },
       },
     },
-    async (request) => popularGames(request.query.period, request.query.limit),
+    async (request, reply) => {
+      const { period, limit } = request.query
+      const body = await popularGames.answer(period, limit, (games) => reply.serializeInput(games as never, '200') as string)
+      return sendJsonBytes(reply, body)
+    },
   )
+
+  const games = createGameReads(db)
+  /** Game pages by game id, as anonymous readers see them; a viewer's own state is added to the bytes. */
+  const pageCache = createAnswerCache<null>(config.answerCacheBytes)
+  async function cachePage(reply: FastifyReply, gameId: number, version: string, idOrSlug: string) {
+    const game = await games.findGameDetails(idOrSlug)
+    if (!game) throw notFound()
+    const body = Buffer.from(reply.serializeInput(game, '200') as string)
+    // Another game than the one whose version was read (a slug taken meanwhile): sent, not kept.
+    if (game.id !== gameId) return { version, body, data: null }
+    return pageCache.set(String(gameId), version, body, null)
+  }
 
   app.get(
     '/api/games/:idOrSlug',
@@ -68,14 +93,20 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         tags,
         summary: "A game's details and community figures; with a token, also what the viewer did with it",
         params: GameParams,
-        response: { 200: GameDetails, ...errorResponses(401, 404) },
+        response: { 200: GameDetails, 304: NotModified, ...errorResponses(401, 404) },
       },
     },
-    async (request) => {
-      const game = await findGameDetails(db, request.params.idOrSlug)
-      if (!game) throw notFound()
-      if (!request.session) return game
-      return { ...game, viewer: await findViewerState(db, request.session.user.id, game.id) }
+    async (request, reply) => {
+      const { idOrSlug } = request.params
+      const viewerId = request.session?.user.id
+      const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
+      if (!head) throw notFound()
+      const version = `g${head.id}.${head.version}`
+      const viewer = 'viewer' in head ? head.viewer : undefined
+      const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
+      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return reply.code(304).send(null)
+      const cached = pageCache.get(String(head.id), version) ?? (await cachePage(reply, head.id, version, idOrSlug))
+      return sendJsonBytes(reply, viewer ? withViewerFields(cached.body, { viewer }) : cached.body)
     },
   )
 }
