@@ -10,6 +10,7 @@ import {
   isClientCopyCurrent,
   publicTag,
   sendJsonBytes,
+  sendNotModified,
   viewerTag,
   withViewerFields,
 } from '../http/answer-cache.js'
@@ -104,7 +105,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       const version = `g${head.id}.${head.version}`
       const viewer = 'viewer' in head ? head.viewer : undefined
       const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
-      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return reply.code(304).send(null)
+      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
       const cached = pageCache.get(String(head.id), version) ?? (await cachePage(reply, head.id, version, idOrSlug))
       return sendJsonBytes(reply, viewer ? withViewerFields(cached.body, { viewer }) : cached.body)
     },

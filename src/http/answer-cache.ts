@@ -94,6 +94,11 @@ export function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply
   return matchesIfNoneMatch(request, tag)
 }
 
+/** 304: headers only (the ETag set by isClientCopyCurrent), no body and no content headers. */
+export function sendNotModified(reply: FastifyReply): FastifyReply {
+  return reply.code(304).send()
+}
+
 export function sendJsonBytes(reply: FastifyReply, body: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(body)
 }

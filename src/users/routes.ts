@@ -14,6 +14,7 @@ import {
   isClientCopyCurrent,
   publicTag,
   sendJsonBytes,
+  sendNotModified,
   viewerTag,
   withViewerFields,
 } from '../http/answer-cache.js'
@@ -247,7 +248,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       const version = `u${head.id}.${head.version}`
       const viewer = request.session?.user
       const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
-      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return reply.code(304).send(null)
+      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
       const cached =
         profileCache.get(String(head.id), version) ?? (await cacheProfile(reply, head.id, version, request.params.username))
       if (!viewer) return sendJsonBytes(reply, cached.body)
