@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyReply, type FastifySchema, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifySchema, type FastifyServerOptions } from 'fastify'
 import { createAuthHooks } from './auth/authenticate.js'
 import { createSignInGuard } from './auth/sign-in-guard.js'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { healthRoutes } from './health/routes.js'
+import { pageHeaders } from './http/headers.js'
 import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, type RateLimiter } from './http/rate-limit.js'
 import { trackInFlightRequests } from './http/in-flight.js'
-import { answerWrongMethods, BODY_LIMIT, configureHttp, trackRoutes } from './http/setup.js'
+import { answerWrongMethods, BODY_LIMIT, configureHttp, markAnswer, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
 import { gamesRoutes } from './games/routes.js'
 import { actionsRoutes } from './actions/routes.js'
@@ -37,26 +37,10 @@ export interface AppOptions {
   requestTimeoutMs?: number
 }
 
-/**
- * Only the app's own scripts and styles; images from anywhere over HTTPS (Gravatar avatars, IGDB covers). React
- * sets styles through the CSSOM, so no inline style or script is needed.
- */
-const SITE_CSP = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:', 'https:'],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  // Not helmet's default upgrade-insecure-requests: the server is also reached over plain http on 127.0.0.1.
-  upgradeInsecureRequests: null,
-}
-const DOCS_CSP =
-  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'"
+/** Swagger UI at /docs runs an inline script: only its pages get a policy that allows one. */
+const DOCS_PAGE_HEADERS = pageHeaders(
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; frame-ancestors 'none'",
+)
 
 /** A request id from outside is kept only when it is short and plain: letters, digits and . _ : - */
 const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
@@ -73,6 +57,8 @@ function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops
 }
 
+const isRead = (method: string) => method === 'GET' || method === 'HEAD'
+
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
   const { config, db, logger = false, requestTimeoutMs = 30_000 } = options
@@ -82,7 +68,8 @@ export async function buildApp(options: AppOptions) {
     // A username may be 150 characters, percent-encoded to far more.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Errors the router raises before any route runs (a malformed %-escape) get the contract's shape too.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
+      markAnswer(request as FastifyRequest, reply as FastifyReply)
       void (reply as FastifyReply).code(error.statusCode ?? 400).send({ detail: error.message })
     },
     // Slow or stalled clients must not hold a connection for ever. Node looks for overdue requests only every
@@ -114,31 +101,31 @@ export async function buildApp(options: AppOptions) {
     await readLimiter.close()
     await db.destroy()
   })
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id)
+  await configureHttp(app)
+  // Each limit is added to the routes it counts, so that no other request pays for it.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat()
+    if (methods.some((method) => !isRead(method))) route.preHandler = [countWrite, ...[route.preHandler ?? []].flat()]
+    if (route.url.startsWith('/api/') && methods.some(isRead)) route.preValidation = [countRead, ...[route.preValidation ?? []].flat()]
   })
   // Changes by a signed-in user count against their write limit (the route's auth hook has run by now).
-  app.addHook('preHandler', async (request) => {
-    if (request.session && request.method !== 'GET' && request.method !== 'HEAD') {
-      await throttles.write(request.session.user.id)
-    }
-  })
+  async function countWrite(request: FastifyRequest) {
+    if (request.session && !isRead(request.method)) await throttles.write(request.session.user.id)
+  }
   // Reads of the API's routes count against the reader's limit, refused ones (400, 404) too; /healthz, the docs
   // and the web app's files do not. By the route matched, not the URL, which may spell it /./api or /%61pi.
-  // preValidation: the route's auth hook (onRequest) has resolved the token by now.
-  app.addHook('preValidation', async (request) => {
-    if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url?.startsWith('/api/')) {
-      await throttles.read(readerOf(request.session?.user.id, request.ip))
+  // preValidation: the route's auth hook (onRequest) has resolved the token by now. Synchronous: reads are
+  // counted in memory, and this runs on every read.
+  function countRead(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
+    try {
+      if (isRead(request.method)) throttles.read(readerOf(request.session?.user.id, request.ip))
+    } catch (error) {
+      return done(error as Error)
     }
-  })
-  await configureHttp(app)
-  await app.register(helmet, { contentSecurityPolicy: { directives: SITE_CSP } })
-  // Swagger UI at /docs runs an inline script: only its pages get a policy that allows one.
-  app.addHook('onSend', async (request, reply) => {
-    const path = request.url.split('?', 1)[0] as string
-    if (path === '/docs' || path.startsWith('/docs/')) reply.header('content-security-policy', DOCS_CSP)
-  })
-  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false })
+    done()
+  }
+  // No CORS_ORIGINS: no cross-origin reader at all, and nothing to do on any request.
+  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins })
   await app.register(swagger, {
     transform: documentDefaultedQueryAsOptional,
     openapi: {
@@ -155,7 +142,15 @@ export async function buildApp(options: AppOptions) {
       },
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        reply.headers(DOCS_PAGE_HEADERS)
+        done()
+      },
+    },
+  })
 
   const routes = trackRoutes(app)
   const auth = createAuthHooks(db)

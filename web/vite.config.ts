@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+// What the production server sends its pages (see README): `vite preview` sends it too.
+import { SITE_CSP } from '../src/web/content-security-policy.js'
 
 // The API server: `npm run dev` and `npm run preview` forward /api (and the OpenAPI document) to it.
 const api = process.env.OVERWORLD_API ?? 'http://127.0.0.1:8000'
@@ -7,21 +9,6 @@ const proxy = {
   '/api': { target: api, changeOrigin: false },
   '/openapi.json': { target: api },
 }
-
-// What the production server should send (see README): only our own scripts and styles; pictures may come from
-// Gravatar and the cover-art host over https. `vite preview` sends it too, so a violation shows up before release.
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 export default defineConfig({
   plugins: [react()],
@@ -31,7 +18,7 @@ export default defineConfig({
     port: 4173,
     strictPort: true,
     proxy,
-    headers: { 'Content-Security-Policy': contentSecurityPolicy },
+    headers: { 'Content-Security-Policy': SITE_CSP },
   },
   build: {
     outDir: 'dist',

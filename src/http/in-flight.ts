@@ -13,15 +13,23 @@ export interface InFlightRequests {
 export function trackInFlightRequests(app: FastifyInstance): InFlightRequests {
   const running = new Set<FastifyRequest>()
   let onIdle: (() => void) | null = null
-  const finish = async (request: FastifyRequest) => {
+  const finish = (request: FastifyRequest) => {
     if (running.delete(request) && running.size === 0) onIdle?.()
   }
-  app.addHook('onRequest', async (request) => {
+  // Synchronous hooks: they run on every request, and an async one costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     running.add(request)
+    done()
   })
   // An answer passes onSend even when its client has gone; onResponse covers any that would not.
-  app.addHook('onSend', finish)
-  app.addHook('onResponse', finish)
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    finish(request)
+    done(null, payload)
+  })
+  app.addHook('onResponse', (request, _reply, done) => {
+    finish(request)
+    done()
+  })
   return {
     drained: (timeoutMs) =>
       new Promise<void>((resolve) => {

@@ -18,24 +18,33 @@ export interface RateLimiter {
   close(): Promise<void>
 }
 
+/** A limiter in this process's memory, which can also count a hit without waiting for anything. */
+export interface MemoryLimiter extends RateLimiter {
+  hitNow(key: string, limit: number, windowSeconds: number): RateLimitResult
+}
+
 /** Counters in this process's memory: right for one process, or as the fallback while Redis is away. */
-export function createMemoryLimiter(): RateLimiter {
+export function createMemoryLimiter(): MemoryLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>()
   const sweep = setInterval(() => {
     const now = Date.now()
     for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key)
   }, 60_000)
   sweep.unref()
+  const hitNow = (key: string, limit: number, windowSeconds: number): RateLimitResult => {
+    const now = Date.now()
+    let window = windows.get(key)
+    if (!window || window.resetAt <= now) {
+      window = { count: 0, resetAt: now + windowSeconds * 1000 }
+      windows.set(key, window)
+    }
+    window.count++
+    return { allowed: window.count <= limit, count: window.count, retryAfter: secondsUntil(window.resetAt - now) }
+  }
   return {
+    hitNow,
     async hit(key, limit, windowSeconds) {
-      const now = Date.now()
-      let window = windows.get(key)
-      if (!window || window.resetAt <= now) {
-        window = { count: 0, resetAt: now + windowSeconds * 1000 }
-        windows.set(key, window)
-      }
-      window.count++
-      return { allowed: window.count <= limit, count: window.count, retryAfter: secondsUntil(window.resetAt - now) }
+      return hitNow(key, limit, windowSeconds)
     },
     async secondsLeft(key) {
       const window = windows.get(key)
@@ -157,8 +166,11 @@ export interface Throttles {
   write(userId: number): Promise<void>
   /** Downloads of a whole account (GET /api/users/me/export), per account and hour. */
   export(userId: number): Promise<void>
-  /** Reads of the API by one client: `reader` is the signed-in account, or the client address (readerOf). */
-  read(reader: string): Promise<void>
+  /**
+   * Reads of the API by one client: `reader` is the signed-in account, or the client address (readerOf). Counted
+   * in memory, so it answers at once: it runs on every read, and a promise per read is measurable.
+   */
+  read(reader: string): void
 }
 
 /**
@@ -168,7 +180,7 @@ export interface Throttles {
 export function createThrottles(
   limiter: RateLimiter,
   limits: { authPerMinute: number; writesPerMinute: number; readsPerMinute: number; exportsPerHour: number },
-  readLimiter: RateLimiter,
+  readLimiter: MemoryLimiter,
 ): Throttles {
   return {
     async signUp(ip) {
@@ -180,8 +192,10 @@ export function createThrottles(
     async export(userId) {
       if (limits.exportsPerHour > 0) await enforceLimit(limiter, `export:user:${userId}`, limits.exportsPerHour, 3600)
     },
-    async read(reader) {
-      if (limits.readsPerMinute > 0) await enforceLimit(readLimiter, `read:${reader}`, limits.readsPerMinute)
+    read(reader) {
+      if (limits.readsPerMinute === 0) return
+      const { allowed, retryAfter } = readLimiter.hitNow(`read:${reader}`, limits.readsPerMinute, 60)
+      if (!allowed) throw new ThrottledError(retryAfter)
     },
   }
 }

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import secureJson from 'secure-json-parse'
 import { addFieldError, ApiError, type FieldErrors } from './errors.js'
+import { ANSWER_HEADERS } from './headers.js'
 import { ThrottledError } from './rate-limit.js'
 import { fieldErrorsFrom, markFormBody, validatorCompiler } from './validation.js'
 
@@ -29,15 +30,18 @@ export async function configureHttp(app: FastifyInstance): Promise<void> {
     done(null, markFormBody(Object.fromEntries(new URLSearchParams(body as string))))
   })
 
-  // PostgreSQL cannot store the NUL character: refuse it anywhere in a request, as Django does.
-  app.addHook('onRequest', async (request) => {
-    if (/%00/i.test(request.url)) throw new ApiError(400, { detail: NUL_MESSAGE })
+  // Every answer, errors included, carries its request id and the security headers: they are set on arrival,
+  // before anything can fail. PostgreSQL cannot store the NUL character: refuse it anywhere in a request, as
+  // Django does. Synchronous, as it runs on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    markAnswer(request, reply)
+    done(request.url.includes('%00') ? new ApiError(400, { detail: NUL_MESSAGE }) : undefined)
   })
-  // A POST without a body is an empty form: its required fields are reported missing, not the body itself.
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {}
-    const errors = nullCharacterErrors(request.body)
-    if (Object.keys(errors).length > 0) throw new ApiError(400, errors)
+  // Only routes that take a body check it: a GET's or HEAD's body is never parsed.
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().some((method) => !BODYLESS_METHODS.has(method))) {
+      route.preValidation = [checkBody, ...[route.preValidation ?? []].flat()]
+    }
   })
 
   app.setNotFoundHandler((_request, reply) => {
@@ -78,7 +82,25 @@ function sendError(reply: FastifyReply, status: number, body: object) {
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body))
 }
 
+/** Sets the headers every answer carries; also for answers the router gives before any hook runs. */
+export function markAnswer(request: FastifyRequest, reply: FastifyReply): void {
+  reply.headers(ANSWER_HEADERS).header('x-request-id', request.id)
+}
+
 const NUL_MESSAGE = 'Null characters are not allowed.'
+
+/** The methods whose requests Fastify never parses a body for. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE'])
+
+/**
+ * A POST without a body is an empty form: its required fields are reported missing, not the body itself. A NUL
+ * anywhere in the body is refused.
+ */
+function checkBody(request: FastifyRequest, _reply: FastifyReply, done: (error?: ApiError) => void): void {
+  if (request.body === undefined && request.routeOptions.schema?.body) request.body = {}
+  const errors = nullCharacterErrors(request.body)
+  done(Object.keys(errors).length > 0 ? new ApiError(400, errors) : undefined)
+}
 
 /** Every string of a body holding a NUL, by field path. Iterative: a body may be nested thousands deep. */
 function nullCharacterErrors(body: unknown): FieldErrors {

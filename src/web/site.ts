@@ -1,9 +1,13 @@
 import fs from 'node:fs'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
+import { pageHeaders } from '../http/headers.js'
+import { SITE_CSP } from './content-security-policy.js'
 
 /** The built web app (web/, `npm --prefix web run build`); `npm start` builds it when it is missing. */
 export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname
+
+const SITE_PAGE_HEADERS = pageHeaders(SITE_CSP)
 
 /**
  * Serves the web app at `/`: its files, and for every other page path its index.html, so the app's router
@@ -16,10 +20,12 @@ export async function registerWebApp(app: FastifyInstance, dist = WEB_DIST): Pro
     root: dist,
     wildcard: false,
     index: false,
-    // Hashed file names under /assets never change; index.html must be fetched anew to find the new ones.
+    // Hashed file names under /assets never change; index.html must be fetched anew to find the new ones. The
+    // pages get the page headers; scripts, styles and images need only those every answer carries.
     setHeaders: (response, filePath) => {
       const immutable = filePath.includes('/assets/')
       response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      if (filePath.endsWith('.html')) response.headers(SITE_PAGE_HEADERS)
     },
   })
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
