@@ -1,5 +1,6 @@
 // The ceiling for a benchmark scenario: answers every request with the recorded bytes of the real server's
-// answers (in turn), doing no other work. Usage: node limit-server.mjs RESPONSES.json PORT
+// answers (in turn), doing no other work. A recorded 304 is answered as an empty 304 with its ETag.
+// Usage: node limit-server.mjs RESPONSES.json PORT
 import fs from 'node:fs'
 import http from 'node:http'
 
@@ -11,7 +12,13 @@ http
     request.resume()
     request.on('end', () => {
       const answer = responses[next++ % responses.length]
-      response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length })
+      const etag = answer.etag ? { etag: answer.etag } : {}
+      if (answer.status === 304) {
+        response.writeHead(304, etag)
+        response.end()
+        return
+      }
+      response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length, ...etag })
       response.end(answer.body)
     })
   })

@@ -49,6 +49,8 @@ export function ordinaryUser(scale: Scale): string {
 export interface Seeded {
   viewerToken: string
   gameCount: number
+  /** The game rated by the most people: the game page of the bench. */
+  ratedGameId: number
 }
 
 /** SQLite binds at most 32,766 values a statement: a batch holds as many rows as fit. */
@@ -150,7 +152,7 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
     }
     await insertBatched(db, statuses, (trx, batch) => trx.insertInto('game_statuses').values(batch).execute())
 
-    log(`${scale.name}: ${scale.journalEntries} journal entries and their activity`)
+    log(`${scale.name}: ${scale.journalEntries} journal entries, their ratings and activity`)
     const entries = Array.from({ length: scale.journalEntries }, (_, i) => {
       const at = isoAt(scale.users * 30 + i)
       return {
@@ -176,14 +178,30 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
       half_stars: entry.half_stars,
       created_at: entry.created_at,
     }))
+    // A journal entry's stars become its author's rating of the game (the latest entry's, as in the app).
+    const ratings = new Map<string, { user_id: number; game_id: number; half_stars: number; created_at: string; updated_at: string }>()
+    for (const entry of entries) {
+      const { user_id, game_id, half_stars, created_at } = entry
+      ratings.set(`${user_id}:${game_id}`, { user_id, game_id, half_stars, created_at, updated_at: created_at })
+    }
     entries.length = 0
+    await insertBatched(db, [...ratings.values()], (trx, batch) => trx.insertInto('ratings').values(batch).execute())
+    ratings.clear()
     await insertBatched(db, activities, (trx, batch) => trx.insertInto('activities').values(batch).execute())
 
     // Fresh statistics and visibility maps, so the query planners see the data as it is and PostgreSQL can
     // answer from its indexes alone, as it would after autovacuum.
     await sql.raw(isPostgres(db) ? 'vacuum analyze' : 'analyze').execute(db)
     const { token } = await issueToken(db, VIEWER_ID, 0)
-    return { viewerToken: token, gameCount: gameIds.length }
+    const mostRated = await db
+      .selectFrom('ratings')
+      .select('game_id')
+      .groupBy('game_id')
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('game_id')
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    return { viewerToken: token, gameCount: gameIds.length, ratedGameId: mostRated.game_id }
   } finally {
     await db.destroy()
   }
