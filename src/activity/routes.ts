@@ -4,10 +4,11 @@ import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
 import { decodeCursor } from '../http/cursor.js'
 import { errorResponses } from '../http/schemas.js'
-import { findFeedPage } from './feed.js'
+import { createFeedReads } from './feed.js'
 import { FeedPage, FeedQuery } from './schemas.js'
 
 export const activityRoutes: FastifyPluginAsyncTypebox<{ db: Db; auth: AuthHooks }> = async (app, { db, auth }) => {
+  const feed = createFeedReads(db)
   app.get(
     '/api/feed/',
     {
@@ -23,7 +24,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ db: Db; auth: AuthHooks
     async (request) => {
       const { cursor, limit } = request.query
       const before = decodeCursor<[number]>(cursor, ['number'])?.[0]
-      return findFeedPage(db, sessionOf(request).user.id, before, limit)
+      return feed.findFeedPage(sessionOf(request).user.id, before, limit)
     },
   )
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.js'
 import { ApiError } from '../http/errors.js'
-import { findSessionByToken, type Session } from './tokens.js'
+import { createSessionLookup, type Session } from './tokens.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,13 +28,14 @@ export interface AuthHooks {
 }
 
 export function createAuthHooks(db: Db): AuthHooks {
+  const findSessionByToken = createSessionLookup(db)
   async function resolveSession(request: FastifyRequest, required: boolean): Promise<void> {
     const token = tokenFromHeader(request.headers.authorization)
     if (token === undefined) {
       if (required) throw unauthorized('Authentication credentials were not provided.')
       return
     }
-    const session = await findSessionByToken(db, token)
+    const session = await findSessionByToken(token)
     if (!session) throw unauthorized('Invalid token.')
     request.session = session
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../db/database.js'
+import { prepareQuery } from '../db/prepared.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/
@@ -44,25 +45,34 @@ export interface Session {
   tokenDigest: string
 }
 
-/** The user a token belongs to, or undefined when it is unknown, revoked or expired (expired ones are purged). */
-export async function findSessionByToken(db: Db, token: string): Promise<Session | undefined> {
-  if (!TOKEN_PATTERN.test(token)) return undefined
-  const candidates = await db
-    .selectFrom('auth_tokens')
-    .innerJoin('users', 'users.id', 'auth_tokens.user_id')
-    .select(['auth_tokens.digest', 'auth_tokens.expires_at', 'users.id', 'users.username', 'users.email', 'users.gravatar'])
-    .where('auth_tokens.token_key', '=', token.slice(0, TOKEN_KEY_LENGTH))
-    .execute()
-  const digest = Buffer.from(digestOf(token), 'hex')
-  const match = candidates.find((row) => timingSafeEqual(Buffer.from(row.digest, 'hex'), digest))
-  if (!match) return undefined
-  if (match.expires_at !== null && Date.parse(match.expires_at) <= Date.now()) {
-    await db.deleteFrom('auth_tokens').where('digest', '=', match.digest).execute()
-    return undefined
+/**
+ * Finds the user a token belongs to, or undefined when it is unknown, revoked or expired (expired ones are
+ * purged). The lookup runs on every signed-in request: it is compiled once, here.
+ */
+export function createSessionLookup(db: Db): (token: string) => Promise<Session | undefined> {
+  const tokensByKey = prepareQuery<{ tokenKey: string }, TokenRow>(db, (param) =>
+    db
+      .selectFrom('auth_tokens')
+      .innerJoin('users', 'users.id', 'auth_tokens.user_id')
+      .select(['auth_tokens.digest', 'auth_tokens.expires_at', 'users.id', 'users.username', 'users.email', 'users.gravatar'])
+      .where('auth_tokens.token_key', '=', param('tokenKey')),
+  )
+  return async (token) => {
+    if (!TOKEN_PATTERN.test(token)) return undefined
+    const candidates = await tokensByKey.all({ tokenKey: token.slice(0, TOKEN_KEY_LENGTH) })
+    const digest = Buffer.from(digestOf(token), 'hex')
+    const match = candidates.find((row) => timingSafeEqual(Buffer.from(row.digest, 'hex'), digest))
+    if (!match) return undefined
+    if (match.expires_at !== null && Date.parse(match.expires_at) <= Date.now()) {
+      await db.deleteFrom('auth_tokens').where('digest', '=', match.digest).execute()
+      return undefined
+    }
+    const { id, username, email, gravatar } = match
+    return { user: { id, username, email, gravatar }, tokenDigest: match.digest }
   }
-  const { id, username, email, gravatar } = match
-  return { user: { id, username, email, gravatar }, tokenDigest: match.digest }
 }
+
+type TokenRow = TokenOwner & { digest: string; expires_at: string | null }
 
 export async function revokeToken(db: Db, tokenDigest: string): Promise<void> {
   await db.deleteFrom('auth_tokens').where('digest', '=', tokenDigest).execute()

@@ -1,4 +1,6 @@
-import { sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder, type Simplify } from 'kysely'
+import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres'
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite'
 import { isPostgres, type Db } from './database.js'
 
 /** A JSON aggregate as it comes back: text from SQLite, already parsed from PostgreSQL. */
@@ -44,4 +46,24 @@ export function jsonAggregates(db: Db) {
         : sql.raw(`(select coalesce(json_group_array(json_array(${list})), '[]') from (${subquery}) as agg)`)
     },
   }
+}
+
+/**
+ * A Kysely subquery's rows as one JSON array column (`json_agg` on PostgreSQL, `json_group_array` on SQLite), in
+ * the subquery's order; unlike `jsonAggregates`, the subquery may hold values bound per call (a page's cursor and
+ * size). Read the column with `parseJson`. Inside JSON, PostgreSQL writes timestamps its own way: select them with
+ * `isoTimestamp`.
+ */
+export function jsonArrayFrom<O>(db: Db, subquery: SelectQueryBuilder<any, any, O>): RawBuilder<JsonColumn<Simplify<O>[]>> {
+  return (isPostgres(db) ? postgresJsonArrayFrom(subquery) : sqliteJsonArrayFrom(subquery)) as RawBuilder<JsonColumn<Simplify<O>[]>>
+}
+
+/**
+ * A timestamp column as our timestamps read everywhere else (`2026-11-25T15:44:47.123400Z`, see
+ * parseUtcTimestamp): PostgreSQL's type parser never sees the values inside a JSON column, so they are formatted
+ * in SQL; SQLite stores them as that text already.
+ */
+export function isoTimestamp(db: Db, column: string): RawBuilder<string> {
+  const ref = sql.ref(column)
+  return isPostgres(db) ? sql<string>`to_char(${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : sql<string>`${ref}`
 }

@@ -19,7 +19,7 @@ import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './i
 import { createPopularGames } from './popular.js'
 import { createGameReads } from './repository.js'
 import { GameDetails, GameParams, PopularGame, PopularQuery, SearchHit, SearchParams, SearchQuery } from './schemas.js'
-import { searchGames } from './search.js'
+import { createGameSearch } from './search.js'
 
 export interface GamesRoutesOptions {
   db: Db
@@ -32,6 +32,7 @@ const tags = ['games']
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, config, auth }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
   const popularGames = createPopularGames(db, { ttlMs: config.popularCacheSeconds * 1000 })
+  const searchGames = createGameSearch(db)
 
   app.get(
     '/api/games/search/:name',
@@ -53,7 +54,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
           request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
         }
       }
-      return searchGames(db, name, request.query.limit)
+      return searchGames(name, request.query.limit)
     },
   )
 

@@ -1,5 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
+import { prepareQuery } from '../db/prepared.js'
+import type { Tables } from '../db/tables.js'
 import { searchNameOf } from './repository.js'
 
 /** How many index candidates are ranked in full for one search. */
@@ -27,27 +29,42 @@ interface Candidate extends SearchHit {
  * The database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) picks candidates; they are ranked here,
  * the same way on both: exact name, then name starting with the query, then a word starting with it, then
  * containing it, then trigram similarity. Within each tier catalog games come before provisional ones (added by
- * accounts, so anyone can name one after a catalog game), then popularity breaks ties.
+ * accounts, so anyone can name one after a catalog game), then popularity breaks ties. The candidate queries are
+ * compiled once, here; a search is one of them, rarely two (see findCandidates).
  */
-export async function searchGames(db: Db, query: string, limit: number): Promise<SearchHit[]> {
-  const needle = searchNameOf(query)
-  if (!needle) return []
-  const candidates = await findCandidates(db, needle)
-  const queryTrigrams = trigramsOf(needle)
-  return candidates
-    .map((candidate) => ({ candidate, tier: tierOf(candidate.search_name, needle), similarity: similarity(queryTrigrams, candidate.search_name) }))
-    .filter(({ tier, similarity }) => tier < FUZZY_TIER || similarity >= MIN_SIMILARITY)
-    .sort(
-      (a, b) =>
-        a.tier - b.tier ||
-        Number(a.candidate.provisional) - Number(b.candidate.provisional) ||
-        (a.tier === FUZZY_TIER ? b.similarity - a.similarity : 0) ||
-        b.candidate.popularity - a.candidate.popularity ||
-        b.similarity - a.similarity ||
-        a.candidate.name.localeCompare(b.candidate.name),
-    )
-    .slice(0, limit)
-    .map(({ candidate: { search_name: _, popularity: __, provisional: ___, ...hit } }) => hit)
+export function createGameSearch(db: Db): (query: string, limit: number) => Promise<SearchHit[]> {
+  const findAnyMatches = prepareMatches(db, { catalogOnly: false })
+  const findCatalogMatches = prepareMatches(db, { catalogOnly: true })
+
+  async function findCandidates(needle: string): Promise<Candidate[]> {
+    const best = await findAnyMatches(needle)
+    if (best.length < CANDIDATES || best.every((candidate) => !candidate.provisional)) return best
+    // Provisional games may have pushed catalog games out of the best: any number of copies of a name must not
+    // hide the catalog's game of that name.
+    const catalog = await findCatalogMatches(needle)
+    return [...catalog, ...best.filter((candidate) => candidate.provisional)]
+  }
+
+  return async (query, limit) => {
+    const needle = searchNameOf(query)
+    if (!needle) return []
+    const candidates = await findCandidates(needle)
+    const queryTrigrams = trigramsOf(needle)
+    return candidates
+      .map((candidate) => ({ candidate, tier: tierOf(candidate.search_name, needle), similarity: similarity(queryTrigrams, candidate.search_name) }))
+      .filter(({ tier, similarity }) => tier < FUZZY_TIER || similarity >= MIN_SIMILARITY)
+      .sort(
+        (a, b) =>
+          a.tier - b.tier ||
+          Number(a.candidate.provisional) - Number(b.candidate.provisional) ||
+          (a.tier === FUZZY_TIER ? b.similarity - a.similarity : 0) ||
+          b.candidate.popularity - a.candidate.popularity ||
+          b.similarity - a.similarity ||
+          a.candidate.name.localeCompare(b.candidate.name),
+      )
+      .slice(0, limit)
+      .map(({ candidate: { search_name: _, popularity: __, provisional: ___, ...hit } }) => hit)
+  }
 }
 
 const FUZZY_TIER = 4
@@ -91,47 +108,53 @@ const CANDIDATE_COLUMNS = [
   'games.provisional',
 ] as const
 
-async function findCandidates(db: Db, needle: string): Promise<Candidate[]> {
-  const best = await findMatches(db, needle, { catalogOnly: false })
-  if (best.length < CANDIDATES || best.every((candidate) => !candidate.provisional)) return best
-  // Provisional games may have pushed catalog games out of the best: any number of copies of a name must not
-  // hide the catalog's game of that name.
-  const catalog = await findMatches(db, needle, { catalogOnly: true })
-  return [...catalog, ...best.filter((candidate) => candidate.provisional)]
+/** The best candidates for a needle, from the index that suits its length and the database. */
+function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => Promise<Candidate[]> {
+  const candidates = () =>
+    db
+      .selectFrom('games')
+      .select(CANDIDATE_COLUMNS)
+      .$if(catalogOnly, (query) => query.where('games.provisional', '=', false))
+      .limit(CANDIDATES)
+  // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
+  const byPrefix = prepareQuery<{ prefix: string; wordPrefix: string }, Candidate>(db, (param) =>
+    candidates()
+      .where((eb) => eb.or([eb('games.search_name', 'like', param('prefix')), eb('games.search_name', 'like', param('wordPrefix'))]))
+      // Names starting with it rank above names with a later word starting with it: fetch those first.
+      .orderBy(sql`case when games.search_name like ${param('prefix')} then 0 else 1 end`)
+      .orderBy('games.popularity', 'desc')
+      .orderBy('games.search_name'),
+  )
+  const byTrigrams = prepareTrigramMatches(db, candidates)
+  return (needle) =>
+    needle.length < 3 ? byPrefix.all({ prefix: `${needle}%`, wordPrefix: `% ${needle}%` }) : byTrigrams(needle)
 }
 
-async function findMatches(db: Db, needle: string, { catalogOnly }: { catalogOnly: boolean }): Promise<Candidate[]> {
-  const candidates = db
-    .selectFrom('games')
-    .select(CANDIDATE_COLUMNS)
-    .$if(catalogOnly, (query) => query.where('games.provisional', '=', false))
-    .limit(CANDIDATES)
-  if (needle.length < 3) {
-    // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
-    return candidates
-      .where((eb) => eb.or([eb('games.search_name', 'like', `${needle}%`), eb('games.search_name', 'like', `% ${needle}%`)]))
-      // Names starting with it rank above names with a later word starting with it: fetch those first.
-      .orderBy(sql`case when games.search_name like ${`${needle}%`} then 0 else 1 end`)
-      .orderBy('games.popularity', 'desc')
-      .orderBy('games.search_name')
-      .execute()
-  }
+function prepareTrigramMatches(
+  db: Db,
+  candidates: () => SelectQueryBuilder<Tables, 'games', Candidate>,
+): (needle: string) => Promise<Candidate[]> {
   if (isPostgres(db)) {
     // <% is pg_trgm's word similarity above pg_trgm.word_similarity_threshold (set per connection, see
     // database.ts), answered from the GIN index; a plain substring is a candidate too.
-    return candidates
-      .where((eb) => eb.or([sql<boolean>`${needle} <% games.search_name`, eb('games.search_name', 'like', `%${needle}%`)]))
-      .orderBy(sql`word_similarity(${needle}, games.search_name)`, 'desc')
-      .execute()
+    const query = prepareQuery<{ needle: string; substring: string }, Candidate>(db, (param) =>
+      candidates()
+        .where((eb) => eb.or([sql<boolean>`${param('needle')} <% games.search_name`, eb('games.search_name', 'like', param('substring'))]))
+        .orderBy(sql`word_similarity(${param('needle')}, games.search_name)`, 'desc'),
+    )
+    return (needle) => query.all({ needle, substring: `%${needle}%` })
   }
   // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
-  const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))
-  const match = [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(' OR ')
-  return candidates
-    .innerJoin(sql<{ rowid: number }>`games_search`.as('games_search'), (join) =>
-      join.onRef(sql.ref('games_search.rowid'), '=', 'games.id'),
-    )
-    .where(sql<boolean>`games_search match ${match}`)
-    .orderBy(sql`bm25(games_search)`)
-    .execute()
+  const query = prepareQuery<{ match: string }, Candidate>(db, (param) =>
+    candidates()
+      .innerJoin(sql<{ rowid: number }>`games_search`.as('games_search'), (join) =>
+        join.onRef(sql.ref('games_search.rowid'), '=', 'games.id'),
+      )
+      .where(sql<boolean>`games_search match ${param('match')}`)
+      .orderBy(sql`bm25(games_search)`),
+  )
+  return (needle) => {
+    const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))
+    return query.all({ match: [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(' OR ') })
+  }
 }

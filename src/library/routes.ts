@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../db/database.js'
 import { decodeCursor } from '../http/cursor.js'
+import { notFound } from '../http/errors.js'
 import { errorResponses } from '../http/schemas.js'
-import { requireUserIdByUsername } from '../users/repository.js'
 import { UsernameParams } from '../users/schemas.js'
-import { findLibraryPage, findRatingsPage } from './repository.js'
+import { createLibraryReads } from './repository.js'
 import { LibraryPage, LibraryQuery, RatingsPage, RatingsQuery } from './schemas.js'
 
 const tags = ['library']
 
 /** Public, paginated reads of a person's games: for libraries too big to come whole with the profile. */
 export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+  const reads = createLibraryReads(db)
   const cursorOf = (cursor: string | undefined) => decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
   app.get(
@@ -26,7 +27,9 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { status, cursor, limit } = request.query
-      return findLibraryPage(db, await requireUserIdByUsername(db, request.params.username), status, cursorOf(cursor), limit)
+      const page = await reads.findLibraryPage(request.params.username, status, cursorOf(cursor), limit)
+      if (!page) throw notFound()
+      return page
     },
   )
 
@@ -43,7 +46,9 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { cursor, limit } = request.query
-      return findRatingsPage(db, await requireUserIdByUsername(db, request.params.username), cursorOf(cursor), limit)
+      const page = await reads.findRatingsPage(request.params.username, cursorOf(cursor), limit)
+      if (!page) throw notFound()
+      return page
     },
   )
 }

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
-import { jsonAggregates, parseJson, type JsonColumn } from '../db/json.js'
+import { isoTimestamp, jsonAggregates, jsonArrayFrom, parseJson, type JsonColumn } from '../db/json.js'
 import { prepareQuery } from '../db/prepared.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
@@ -260,52 +260,100 @@ export async function findFavorites(db: Db, userId: number): Promise<GameSummary
     .execute()
 }
 
+type FollowsPageParameters = {
+  usernameKey: string
+  /** The page's rows and one more, whose presence says there is a next page. */
+  take: number
+  /** The cursor: the time and user id of the last follow shown. */
+  afterTime?: string
+  afterId?: number
+  viewerId?: number
+}
+
+type FollowRow = { id: number; username: string; gravatar: string; bio: string | null; created_at: string; followed_by_me?: boolean | number }
+
 /**
- * A page of the people following a user ('followers') or followed by them ('following'), most recent follow
- * first; the cursor is the (time, user id) of the last follow shown. The follow indexes hold both columns in
- * that order, so a page is an index range read whatever the number of follows. With a viewer, each person says
- * whether the viewer follows them.
+ * Pages of the people following a user ('followers') or followed by them ('following'), compiled once. Each
+ * page is one query: it finds the user by name and brings the page along as a JSON array, so an unknown name
+ * (undefined) and an empty page are told apart in one round trip.
  */
-export async function findFollowsPage(
-  db: Db,
-  userId: number,
-  options: { direction: 'followers' | 'following'; after: [string, number] | undefined; limit: number; viewerId?: number },
-) {
-  const { direction, after, limit, viewerId } = options
-  const [ownColumn, otherColumn] =
-    direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
-  let query = db
-    .selectFrom('follows as f')
-    .innerJoin('users as u', 'u.id', otherColumn)
-    .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', 'f.created_at'])
-    .$if(viewerId !== undefined, (q) =>
-      q.select((eb) =>
-        eb
-          .exists(
+export function createFollowsReads(db: Db) {
+  const pageQuery = (direction: 'followers' | 'following', { withCursor, withViewer }: { withCursor: boolean; withViewer: boolean }) => {
+    const [ownColumn, otherColumn] =
+      direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
+    return prepareQuery<FollowsPageParameters, { people: JsonColumn<FollowRow[]> }>(db, (param) =>
+      db
+        .selectFrom('users as owner')
+        .select((eb) =>
+          jsonArrayFrom(
+            db,
             eb
-              .selectFrom('follows as v')
-              .select('v.followee_id')
-              .where('v.follower_id', '=', viewerId as number)
-              .whereRef('v.followee_id', '=', 'u.id'),
-          )
-          .as('followed_by_me'),
-      ),
+              .selectFrom('follows as f')
+              .innerJoin('users as u', 'u.id', otherColumn)
+              .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', isoTimestamp(db, 'f.created_at').as('created_at')])
+              .$if(withViewer, (q) =>
+                q.select((eb) =>
+                  eb
+                    .exists(
+                      eb
+                        .selectFrom('follows as v')
+                        .select('v.followee_id')
+                        .where('v.follower_id', '=', param('viewerId') as number)
+                        .whereRef('v.followee_id', '=', 'u.id'),
+                    )
+                    .as('followed_by_me'),
+                ),
+              )
+              .whereRef(ownColumn, '=', 'owner.id')
+              .$if(withCursor, (q) =>
+                q.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${param('afterTime')}, ${param('afterId')})`),
+              )
+              .orderBy('f.created_at', 'desc')
+              .orderBy(otherColumn, 'desc')
+              .limit(param('take')),
+          ).as('people'),
+        )
+        .where('owner.username_key', '=', param('usernameKey')),
     )
-    .where(ownColumn, '=', userId)
-    .orderBy('f.created_at', 'desc')
-    .orderBy(otherColumn, 'desc')
-    .limit(limit + 1)
-  if (after) query = query.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${after[0]}, ${after[1]})`)
-  const page = pageOf(await query.execute(), limit, (last) => [last.created_at, last.id])
-  return {
-    results: page.results.map((row) => ({
-      user: { id: row.id, username: row.username, gravatar: row.gravatar },
-      bio: row.bio,
-      followed_at: row.created_at,
-      ...(row.followed_by_me === undefined ? {} : { followed_by_me: !!row.followed_by_me }),
-    })),
-    next: page.next,
   }
+  const pagesOf = (direction: 'followers' | 'following') => ({
+    anonymous: { first: pageQuery(direction, { withCursor: false, withViewer: false }), next: pageQuery(direction, { withCursor: true, withViewer: false }) },
+    viewed: { first: pageQuery(direction, { withCursor: false, withViewer: true }), next: pageQuery(direction, { withCursor: true, withViewer: true }) },
+  })
+  const pages = { followers: pagesOf('followers'), following: pagesOf('following') }
+
+  /**
+   * A page of the people following a user ('followers') or followed by them ('following'), most recent follow
+   * first; the cursor is the (time, user id) of the last follow shown. The follow indexes hold both columns in
+   * that order, so a page is an index range read whatever the number of follows. With a viewer, each person says
+   * whether the viewer follows them. Undefined when no user has this name.
+   */
+  async function findFollowsPage(
+    username: string,
+    options: { direction: 'followers' | 'following'; after: [string, number] | undefined; limit: number; viewerId?: number },
+  ) {
+    const { direction, after, limit, viewerId } = options
+    const variants = pages[direction][viewerId === undefined ? 'anonymous' : 'viewed']
+    const row = await (after ? variants.next : variants.first).first({
+      usernameKey: usernameKey(username),
+      take: limit + 1,
+      ...(after && { afterTime: after[0], afterId: after[1] }),
+      ...(viewerId !== undefined && { viewerId }),
+    })
+    if (!row) return undefined
+    const page = pageOf(parseJson(row.people), limit, (last) => [last.created_at, last.id])
+    return {
+      results: page.results.map((person) => ({
+        user: { id: person.id, username: person.username, gravatar: person.gravatar },
+        bio: person.bio,
+        followed_at: person.created_at,
+        ...(person.followed_by_me === undefined ? {} : { followed_by_me: !!person.followed_by_me }),
+      })),
+      next: page.next,
+    }
+  }
+
+  return { findFollowsPage }
 }
 
 /** Follows a user (a no-op when already following), noting it in the follower's activity. Run it in a transaction. */

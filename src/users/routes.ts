@@ -24,11 +24,10 @@ import { errorResponses, NoContent, NotModified, tokenSecurity } from '../http/s
 import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
 import { accountCsv, accountJson } from './export.js'
 import {
-  findFollowsPage,
+  createFollowsReads,
   createProfileReads,
   findUserIdByUsername,
   followUser,
-  requireUserIdByUsername,
   unfollowUser,
   type ProfileData,
 } from './repository.js'
@@ -314,6 +313,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     return []
   })
 
+  const followsReads = createFollowsReads(db)
   for (const direction of ['followers', 'following'] as const) {
     app.get(
       `/api/users/:username/${direction}`,
@@ -333,8 +333,9 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       async (request) => {
         const { cursor, limit } = request.query
         const after = decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
-        const userId = await requireUserIdByUsername(db, request.params.username)
-        return findFollowsPage(db, userId, { direction, after, limit, viewerId: request.session?.user.id })
+        const page = await followsReads.findFollowsPage(request.params.username, { direction, after, limit, viewerId: request.session?.user.id })
+        if (!page) throw notFound()
+        return page
       },
     )
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { it } from 'node:test'
 import fc from 'fast-check'
-import { findSessionByToken, issueToken } from '../../src/auth/tokens.js'
+import { createSessionLookup, issueToken } from '../../src/auth/tokens.js'
 import type { Db } from '../../src/db/database.js'
 import type { Tables } from '../../src/db/tables.js'
 import { insertGame } from '../../src/games/repository.js'
@@ -217,8 +217,9 @@ async function seed(testApp: TestApp): Promise<Seed> {
 
 /** A request that succeeded may have revoked a seeded token (logout): issue a new one, so later requests still get in. */
 async function refreshTokens(testApp: TestApp, seeded: Seed): Promise<void> {
+  const findSessionByToken = createSessionLookup(testApp.db)
   for (const user of seeded.users) {
-    if (await findSessionByToken(testApp.db, user.token)) continue
+    if (await findSessionByToken(user.token)) continue
     const exists = await testApp.db.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst()
     if (exists) user.token = (await issueToken(testApp.db, user.id, testApp.config.tokenTtlHours)).token
   }

@@ -15,3 +15,13 @@ export const ZERO_COUNTS: StatsCounts = {
   following: 0,
   average_rating: null,
 }
+
+/** An account row to insert straight into the database (insertUser), when signing up through the API is beside the point. */
+export const newUserRow = (username: string) => ({
+  username,
+  email: `${username}@example.com`,
+  password_hash: 'x',
+  gravatar: 'https://www.gravatar.com/avatar/0',
+  avatar_seed: '0',
+  use_gravatar: false,
+})

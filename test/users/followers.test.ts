@@ -90,6 +90,36 @@ describeEachDatabase('GET /api/users/:username/followers and /following', (curre
     assert.equal((await call(app(), 'GET', '/api/users/madeline/followers', { token: 'not-a-token' })).status, 401)
   })
 
+  it('keeps saying whether the viewer follows each person on the pages after the first', async () => {
+    await registerUser(app(), 'madeline')
+    const viewer = await registerUser(app(), 'viewer')
+    for (const name of ['theo', 'granny', 'oshiro']) await follow(await registerUser(app(), name), 'madeline')
+    await follow(viewer, 'theo')
+
+    const first = await call(app(), 'GET', '/api/users/madeline/followers?limit=2', { token: viewer.token })
+    assert.deepEqual(first.body.results.map((item: { followed_by_me: boolean }) => item.followed_by_me), [false, false])
+    const second = await call(app(), 'GET', `/api/users/madeline/followers?limit=2&cursor=${first.body.next}`, { token: viewer.token })
+    assert.equal(second.status, 200, second.text)
+    assert.deepEqual(
+      second.body.results.map((item: { user: { username: string }; followed_by_me: boolean }) => [item.user.username, item.followed_by_me]),
+      [['theo', true]],
+    )
+    const anonymous = await call(app(), 'GET', `/api/users/madeline/followers?limit=2&cursor=${first.body.next}`)
+    const { followed_by_me: _, ...theoSeenAnonymously } = second.body.results[0]
+    assert.deepEqual(anonymous.body.results, [theoSeenAnonymously])
+  })
+
+  it('says when each follow was made, as it is stored', async () => {
+    await registerUser(app(), 'madeline')
+    const theo = await registerUser(app(), 'theo')
+    await follow(theo, 'madeline')
+    const stored = await current().db.selectFrom('follows').select('created_at').where('follower_id', '=', theo.id).executeTakeFirstOrThrow()
+    for (const path of ['/api/users/madeline/followers', '/api/users/theo/following']) {
+      const response = await call(app(), 'GET', path)
+      assert.equal(response.body.results[0].followed_at, stored.created_at, path)
+    }
+  })
+
   it('pages through every follower exactly once, whatever the page size', async () => {
     const star = await registerUser(app(), 'star')
     const fans: RegisteredUser[] = []

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
+import { openDatabase, type Db } from '../../src/db/database.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { prepareQuery } from '../../src/db/prepared.js'
+import { insertGame } from '../../src/games/repository.js'
+import { insertUser } from '../../src/users/repository.js'
+import { createTestDatabase, testedDatabases, type TestDatabase } from '../helpers/app.js'
+import { newUserRow } from '../helpers/fixtures.js'
+
+/** The users named like a pattern, as a plain Kysely query: prepared below with the pattern as a parameter. */
+const usersLike = (db: Db, pattern: string) =>
+  db.selectFrom('users').select(['id', 'username', 'use_gravatar']).where('username', 'like', pattern).orderBy('id')
+
+for (const kind of testedDatabases) {
+  describe(`prepareQuery [${kind}]`, () => {
+    let database: TestDatabase
+    let db: Db
+
+    before(async () => {
+      database = await createTestDatabase(kind)
+      db = openDatabase(database.url)
+      await migrateToLatest(db)
+      for (const name of ['madeline', 'theo', 'badeline', 'granny']) await insertUser(db, newUserRow(name))
+      await insertGame(db, { name: 'Celeste', slug: 'celeste', igdb: null, cover_url: null })
+      const classic = await insertGame(db, { name: 'Celeste Classic', slug: 'celeste-classic', igdb: null, cover_url: null })
+      await db.updateTable('games').set({ provisional: true }).where('id', '=', classic).execute()
+      await insertGame(db, { name: 'Celeste 64', slug: 'celeste-64', igdb: null, cover_url: null })
+    })
+
+    after(async () => {
+      await db.destroy()
+      await database.drop()
+    })
+
+    it('binds named parameters: each call answers the rows of the Kysely query it was built from, with that value', async () => {
+      const prepared = prepareQuery<{ pattern: string }, { id: number; username: string; use_gravatar: boolean | number }>(db, (param) =>
+        usersLike(db, param('pattern')),
+      )
+      for (const pattern of ['%eline', 'theo', '%', 'nobody']) {
+        assert.deepEqual(await prepared.all({ pattern }), await usersLike(db, pattern).execute(), pattern)
+        assert.deepEqual(await prepared.first({ pattern }), await usersLike(db, pattern).executeTakeFirst(), pattern)
+      }
+      assert.deepEqual((await prepared.all({ pattern: '%eline' })).map((row) => row.username), ['madeline', 'badeline'])
+      assert.equal(await prepared.first({ pattern: 'nobody' }), undefined)
+    })
+
+    it('binds a parameter used more than once, and several parameters each in its place', async () => {
+      const prepared = prepareQuery<{ first: string; second: string; take: number }, { username: string }>(db, (param) =>
+        db
+          .selectFrom('users')
+          .select('username')
+          .where((eb) => eb.or([eb('username', '=', param('first')), eb('username', '=', param('second'))]))
+          // The first name's row first, whichever id it has.
+          .orderBy(sql`case when username = ${param('first')} then 0 else 1 end`)
+          .limit(param('take')),
+      )
+      assert.deepEqual(await prepared.all({ first: 'theo', second: 'madeline', take: 2 }), [{ username: 'theo' }, { username: 'madeline' }])
+      assert.deepEqual(await prepared.all({ first: 'madeline', second: 'theo', take: 2 }), [{ username: 'madeline' }, { username: 'theo' }])
+      assert.deepEqual(await prepared.all({ first: 'granny', second: 'theo', take: 1 }), [{ username: 'granny' }])
+    })
+
+    it('keeps the values written into the query bound, call after call: a boolean, a string, a limit', async () => {
+      const prepared = prepareQuery<{ prefix: string }, { slug: string }>(db, (param) =>
+        db
+          .selectFrom('games')
+          .select('slug')
+          .where('provisional', '=', false)
+          .where('slug', '!=', 'celeste-64')
+          .where('slug', 'like', param('prefix'))
+          .orderBy('slug')
+          .limit(5),
+      )
+      // Bound, not spliced into the text, so one compiled statement serves every call.
+      assert.doesNotMatch(prepared.sql, /celeste-64/)
+      for (let call = 0; call < 3; call++) assert.deepEqual(await prepared.all({ prefix: 'celeste%' }), [{ slug: 'celeste' }])
+      assert.deepEqual(await prepared.all({ prefix: 'nothing%' }), [])
+    })
+
+    if (kind === 'sqlite') {
+      it("waits for another request's open transaction and then reads what it committed, never its uncommitted write", async () => {
+        const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
+          db.selectFrom('users').select('username').where('username', '=', param('username')),
+        )
+        let read: Promise<{ username: string } | undefined> | undefined
+        let settled = false
+        await db.transaction().execute(async (trx) => {
+          await insertUser(trx, newUserRow('oshiro'))
+          read = prepared.first({ username: 'oshiro' }).finally(() => {
+            settled = true
+          })
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          // Run at once on the one connection, it would have seen the row this transaction has not committed.
+          assert.equal(settled, false, 'the read waited for the transaction')
+        })
+        assert.deepEqual(await read, { username: 'oshiro' })
+      })
+
+      it("never sees a write that another request's transaction rolls back", async () => {
+        const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
+          db.selectFrom('users').select('username').where('username', '=', param('username')),
+        )
+        let read: Promise<{ username: string } | undefined> | undefined
+        await assert.rejects(
+          db.transaction().execute(async (trx) => {
+            await insertUser(trx, newUserRow('mr-oshiro'))
+            read = prepared.first({ username: 'mr-oshiro' })
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            throw new Error('roll back')
+          }),
+          /roll back/,
+        )
+        assert.equal(await read, undefined)
+        // Once no transaction is open, reads run at once again, and see what is there.
+        assert.deepEqual(await prepared.first({ username: 'granny' }), { username: 'granny' })
+      })
+    } else {
+      it("reads, on a connection of its own, what is committed while another request's transaction is open", async () => {
+        const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
+          db.selectFrom('users').select('username').where('username', '=', param('username')),
+        )
+        await db.transaction().execute(async (trx) => {
+          await insertUser(trx, newUserRow('oshiro'))
+          assert.equal(await prepared.first({ username: 'oshiro' }), undefined)
+        })
+        assert.deepEqual(await prepared.first({ username: 'oshiro' }), { username: 'oshiro' })
+      })
+    }
+  })
+}
