@@ -30,6 +30,11 @@ export interface AppOptions {
   config: Config
   /** An open, migrated database; the app closes it when it closes. */
   db: Db
+  /**
+   * A read replica of `db` (DATABASE_READ_URL) that the read routes answer from; the app closes it when it
+   * closes. Without one, they read `db`.
+   */
+  replica?: Db
   logger?: FastifyServerOptions['logger']
   /** The built web app to serve at /, when it has been built (default web/dist); null serves the API alone. */
   webDist?: string | null
@@ -61,7 +66,10 @@ const isRead = (method: string) => method === 'GET' || method === 'HEAD'
 
 /** Builds the whole application without listening: the server and the tests both start here. */
 export async function buildApp(options: AppOptions) {
-  const { config, db, logger = false, requestTimeoutMs = 30_000 } = options
+  const { config, db, replica, logger = false, requestTimeoutMs = 30_000 } = options
+  // What must read its own writes (every write and its answer, the token of every request, sign-in, exports)
+  // stays on `db`: a replica is a little behind it.
+  const reads = replica ?? db
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -100,6 +108,7 @@ export async function buildApp(options: AppOptions) {
     await limiter.close()
     await readLimiter.close()
     await db.destroy()
+    await replica?.destroy()
   })
   await configureHttp(app)
   // Each limit is added to the routes it counts, so that no other request pays for it.
@@ -154,15 +163,15 @@ export async function buildApp(options: AppOptions) {
 
   const routes = trackRoutes(app)
   const auth = createAuthHooks(db)
-  await app.register(healthRoutes, { db })
-  await app.register(usersRoutes, { db, config, auth, throttles, signInGuard })
-  await app.register(gamesRoutes, { db, config, auth })
+  await app.register(healthRoutes, { db, replica })
+  await app.register(usersRoutes, { db, reads, config, auth, throttles, signInGuard })
+  await app.register(gamesRoutes, { db, reads, config, auth })
   await app.register(actionsRoutes, { db, config, auth })
-  await app.register(journalRoutes, { db, config, auth })
-  await app.register(listsRoutes, { db, config, auth })
-  await app.register(statsRoutes, { db })
-  await app.register(libraryRoutes, { db })
-  await app.register(activityRoutes, { db, auth })
+  await app.register(journalRoutes, { db, reads, config, auth })
+  await app.register(listsRoutes, { db, reads, config, auth })
+  await app.register(statsRoutes, { reads })
+  await app.register(libraryRoutes, { reads })
+  await app.register(activityRoutes, { reads, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   if (options.webDist !== null) await registerWebApp(app, options.webDist)

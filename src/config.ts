@@ -1,10 +1,14 @@
 import { isIP } from 'node:net'
+import os from 'node:os'
+import { databaseKind } from './db/database.js'
 
 /** Everything the server can be told through its environment, parsed once at start. */
 export interface Config {
   port: number
   host: string
   databaseUrl: string
+  /** A PostgreSQL read replica of databaseUrl that the read routes answer from; null: they read databaseUrl. */
+  databaseReadUrl: string | null
   /** Lifetime of a login token in hours; 0 means tokens never expire. */
   tokenTtlHours: number
   corsOrigins: string[]
@@ -13,7 +17,7 @@ export interface Config {
   igdb: IgdbConfig | null
   /** Processes serving the port (node:cluster); 1 runs the server in this process. */
   workers: number
-  /** Connections each process keeps to PostgreSQL at most. */
+  /** Connections each process keeps to each PostgreSQL database (primary, replica) at most. */
   pgPoolSize: number
   /** Where state shared by every process lives (rate-limit counters); null keeps it in memory. */
   redisUrl: string | null
@@ -52,10 +56,12 @@ export interface IgdbConfig {
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/overworld.db'
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL
   return {
     port: readInteger(env, 'PORT', 8000, { min: 0, max: 65535 }),
     host: env.HOST || '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    databaseUrl,
+    databaseReadUrl: readReplicaUrl(env, databaseUrl),
     tokenTtlHours: readInteger(env, 'TOKEN_TTL_HOURS', 10, { min: 0, max: 24 * 365 * 10 }),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
@@ -63,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
     igdb: readIgdb(env),
-    workers: readInteger(env, 'WORKERS', 1, { min: 1, max: 64 }),
+    workers: readWorkers(env, databaseUrl),
     pgPoolSize: readInteger(env, 'PG_POOL_SIZE', 10, { min: 1, max: 1000 }),
     redisUrl: env.REDIS_URL || null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'overworld:',
@@ -78,6 +84,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     newGames: readNewGameLimits(env),
   }
+}
+
+const MAX_WORKERS = 64
+
+/**
+ * In production (NODE_ENV=production) one process per core, so a machine's cores all serve; otherwise one
+ * process, which is all tests and development need and keeps the in-memory rate limits exact. An in-memory
+ * SQLite database lives in one process, so it is served by one.
+ */
+function readWorkers(env: NodeJS.ProcessEnv, databaseUrl: string): number {
+  const inMemory = databaseUrl === 'sqlite::memory:'
+  const fallback = env.NODE_ENV === 'production' && !inMemory ? Math.min(os.availableParallelism(), MAX_WORKERS) : 1
+  const workers = readInteger(env, 'WORKERS', fallback, { min: 1, max: MAX_WORKERS })
+  if (inMemory && workers > 1) throw new Error('WORKERS > 1 needs a database file or PostgreSQL, not sqlite::memory:')
+  return workers
+}
+
+/**
+ * Replicas are PostgreSQL's streaming replication: SQLite has none, and a PostgreSQL replica of a SQLite
+ * database cannot exist. The URL is not repeated in the message: it may carry a password.
+ */
+function readReplicaUrl(env: NodeJS.ProcessEnv, databaseUrl: string): string | null {
+  const url = env.DATABASE_READ_URL
+  if (!url) return null
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('DATABASE_READ_URL must be a PostgreSQL URL (postgres:// or postgresql://): only PostgreSQL has read replicas')
+  }
+  if (databaseKind(databaseUrl) !== 'postgres') {
+    throw new Error('DATABASE_READ_URL needs DATABASE_URL to be PostgreSQL too: it names a read replica of that database')
+  }
+  return url
 }
 
 function readNewGameLimits(env: NodeJS.ProcessEnv): NewGameLimits {

@@ -28,9 +28,12 @@ async function prepareOnce(): Promise<void> {
 async function serve(config: Config): Promise<void> {
   const db = openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize })
   if (inMemory) await prepareDatabase(db)
+  // Never migrated here: a replica is read-only and gets the primary's schema through replication.
+  const replica = config.databaseReadUrl ? openDatabase(config.databaseReadUrl, { pgPoolSize: config.pgPoolSize }) : undefined
   const app = await buildApp({
     config,
     db,
+    replica,
     logger: {
       level: config.logLevel,
       // Tokens travel in the Authorization header; never let a log line carry one.
@@ -77,11 +80,19 @@ function superviseWorkers(count: number): void {
   }
 }
 
-if (inMemory && config.workers > 1) throw new Error('WORKERS > 1 needs a database file or PostgreSQL, not sqlite::memory:')
 if (cluster.isPrimary) {
   if (!inMemory) await prepareOnce()
-  if (config.workers > 1) superviseWorkers(config.workers)
-  else await serve(config)
+  if (config.workers > 1) {
+    if (!config.redisUrl) {
+      console.warn(
+        `${config.workers} workers without REDIS_URL: each counts the rate limits (sign-ins, writes) on its own, ` +
+          `so a client gets up to ${config.workers} times each limit`,
+      )
+    }
+    superviseWorkers(config.workers)
+  } else {
+    await serve(config)
+  }
 } else {
   await serve(config)
 }

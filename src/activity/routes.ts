@@ -7,8 +7,9 @@ import { errorResponses } from '../http/schemas.js'
 import { createFeedReads } from './feed.js'
 import { FeedPage, FeedQuery } from './schemas.js'
 
-export const activityRoutes: FastifyPluginAsyncTypebox<{ db: Db; auth: AuthHooks }> = async (app, { db, auth }) => {
-  const feed = createFeedReads(db)
+/** `reads`: the read replica, or the primary without one. */
+export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; auth: AuthHooks }> = async (app, { reads, auth }) => {
+  const feed = createFeedReads(reads)
   app.get(
     '/api/feed/',
     {

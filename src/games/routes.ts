@@ -23,16 +23,20 @@ import { createGameSearch } from './search.js'
 
 export interface GamesRoutesOptions {
   db: Db
+  /** The read replica, or `db` without one. */
+  reads: Db
   config: Config
   auth: AuthHooks
 }
 
 const tags = ['games']
 
-export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, config, auth }) => {
+export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
-  const popularGames = createPopularGames(db, { ttlMs: config.popularCacheSeconds * 1000 })
-  const searchGames = createGameSearch(db)
+  const popularGames = createPopularGames(reads, { ttlMs: config.popularCacheSeconds * 1000 })
+  const searchGames = createGameSearch(reads)
+  /** For a search that has just written games IGDB gave to the primary, which the replica may not have yet. */
+  const searchPrimary = createGameSearch(db)
 
   app.get(
     '/api/games/search/:name',
@@ -48,11 +52,12 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
     async (request) => {
       const { name } = request.params
       if (searchIgdb) {
-        const { error } = await searchIgdb(name, request.query.limit)
+        const { cached, error } = await searchIgdb(name, request.query.limit)
         // A call not made (IGDB paused after its 429, or busy) was logged when it failed, or is not a failure.
         if (error && !(error instanceof IgdbNotCalledError)) {
           request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
         }
+        if (cached > 0) return searchPrimary(name, request.query.limit)
       }
       return searchGames(name, request.query.limit)
     },
@@ -75,7 +80,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
     },
   )
 
-  const games = createGameReads(db)
+  const games = createGameReads(reads)
   /** Game pages by game id, as anonymous readers see them; a viewer's own state is added to the bytes. */
   const pageCache = createAnswerCache<null>(config.answerCacheBytes)
   async function cachePage(reply: FastifyReply, gameId: number, version: string, idOrSlug: string) {

@@ -46,6 +46,8 @@ import {
 
 export interface JournalRoutesOptions {
   db: Db
+  /** The read replica, or `db` without one. */
+  reads: Db
   config: Config
   auth: AuthHooks
 }
@@ -61,7 +63,7 @@ function found<T>(value: T | undefined): T {
   return value
 }
 
-export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { db, config, auth }) => {
+export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { db, reads, config, auth }) => {
   app.post(
     '/api/actions/journal/',
     {
@@ -156,8 +158,8 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { limit, cursor } = request.query
       const after = decodeCursor<[string, number]>(cursor, ['string', 'number'])
-      const userId = await requireUserIdByUsername(db, request.params.username)
-      const entries = await findUserEntries(db, userId, { limit: limit + 1, after })
+      const userId = await requireUserIdByUsername(reads, request.params.username)
+      const entries = await findUserEntries(reads, userId, { limit: limit + 1, after })
       return pageOf(entries, limit, (last) => [last.date, last.id])
     },
   )
@@ -178,9 +180,9 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { limit, cursor } = request.query
       const after = decodeCursor<[string, number]>(cursor, ['string', 'number'])
-      const userId = await requireUserIdByUsername(db, request.params.username)
+      const userId = await requireUserIdByUsername(reads, request.params.username)
       const viewerId = request.session?.user.id
-      const entries = await findUserEntries(db, userId, { limit: limit + 1, after, reviewsOnly: true, viewerId })
+      const entries = await findUserEntries(reads, userId, { limit: limit + 1, after, reviewsOnly: true, viewerId })
       return pageOf(entries, limit, (last) => [last.date, last.id])
     },
   )
@@ -201,9 +203,9 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { sort, limit, cursor } = request.query
       const after = decodeCursor<ReviewsAfter>(cursor, sort === 'popular' ? ['number', 'number'] : ['number'])
-      const gameId = found(await findGameIdByIdOrSlug(db, request.params.idOrSlug))
+      const gameId = found(await findGameIdByIdOrSlug(reads, request.params.idOrSlug))
       const viewerId = request.session?.user.id
-      const reviews = await findGameReviews(db, gameId, { sort, limit: limit + 1, after, viewerId })
+      const reviews = await findGameReviews(reads, gameId, { sort, limit: limit + 1, after, viewerId })
       return pageOf(reviews, limit, (last) => (sort === 'popular' ? [last.like_count, last.id] : [last.id]))
     },
   )
@@ -249,8 +251,8 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request) => {
       const { limit, cursor } = request.query
       const after = decodeCursor<[number]>(cursor, ['number'])
-      const review = found(await findReviewOrResponses(db, request.params.id))
-      const comments = await findComments(db, review.id, limit + 1, after?.[0])
+      const review = found(await findReviewOrResponses(reads, request.params.id))
+      const comments = await findComments(reads, review.id, limit + 1, after?.[0])
       return pageOf(comments, limit, (last) => [last.id])
     },
   )

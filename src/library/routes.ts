@@ -9,9 +9,12 @@ import { LibraryPage, LibraryQuery, RatingsPage, RatingsQuery } from './schemas.
 
 const tags = ['library']
 
-/** Public, paginated reads of a person's games: for libraries too big to come whole with the profile. */
-export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  const reads = createLibraryReads(db)
+/**
+ * Public, paginated reads of a person's games: for libraries too big to come whole with the profile. `reads`: the
+ * read replica, or the primary without one.
+ */
+export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db }> = async (app, { reads }) => {
+  const library = createLibraryReads(reads)
   const cursorOf = (cursor: string | undefined) => decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
   app.get(
@@ -27,7 +30,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { status, cursor, limit } = request.query
-      const page = await reads.findLibraryPage(request.params.username, status, cursorOf(cursor), limit)
+      const page = await library.findLibraryPage(request.params.username, status, cursorOf(cursor), limit)
       if (!page) throw notFound()
       return page
     },
@@ -46,7 +49,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     },
     async (request) => {
       const { cursor, limit } = request.query
-      const page = await reads.findRatingsPage(request.params.username, cursorOf(cursor), limit)
+      const page = await library.findRatingsPage(request.params.username, cursorOf(cursor), limit)
       if (!page) throw notFound()
       return page
     },

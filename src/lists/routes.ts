@@ -35,6 +35,8 @@ import {
 
 export interface ListsRoutesOptions {
   db: Db
+  /** The read replica, or `db` without one. */
+  reads: Db
   config: Config
   auth: AuthHooks
 }
@@ -65,7 +67,7 @@ function fieldChanges(body: UpdateListBody): Partial<ListFields> {
   return changes
 }
 
-export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async (app, { db, config, auth }) => {
+export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async (app, { db, reads, config, auth }) => {
   const adderOf = (userId: number): GameAdder => ({ userId, limits: config.newGames })
 
   app.post(
@@ -109,7 +111,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     async (request) => {
       const listId = listIdOf(request.params.id)
       // The list and its games read in one snapshot, so an edit committed between the two reads cannot tear them.
-      return db
+      return reads
         .transaction()
         .setIsolationLevel('repeatable read')
         .execute((trx) => findListOrThrow(trx, listId))
@@ -185,9 +187,9 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     async (request) => {
       const { cursor, limit } = request.query
       const beforeId = decodeCursor<[number]>(cursor, ['number'])?.[0]
-      const userId = await requireUserIdByUsername(db, request.params.username)
-      const page = pageOf(await findUserLists(db, userId, beforeId, limit + 1), limit, (list) => [list.id])
-      return { ...page, results: await summarizeLists(db, page.results) }
+      const userId = await requireUserIdByUsername(reads, request.params.username)
+      const page = pageOf(await findUserLists(reads, userId, beforeId, limit + 1), limit, (list) => [list.id])
+      return { ...page, results: await summarizeLists(reads, page.results) }
     },
   )
 }

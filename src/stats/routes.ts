@@ -6,7 +6,8 @@ import { UsernameParams } from '../users/schemas.js'
 import { findStats } from './repository.js'
 import { Stats } from './schemas.js'
 
-export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+/** `reads`: the read replica, or the primary without one. */
+export const statsRoutes: FastifyPluginAsyncTypebox<{ reads: Db }> = async (app, { reads }) => {
   app.get(
     '/api/users/:username/stats',
     {
@@ -18,7 +19,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       },
     },
     async (request) => {
-      return findStats(db, await requireUserIdByUsername(db, request.params.username))
+      return findStats(reads, await requireUserIdByUsername(reads, request.params.username))
     },
   )
 }

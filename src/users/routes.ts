@@ -51,6 +51,8 @@ import { usernameKey } from './usernames.js'
 
 export interface UsersRoutesOptions {
   db: Db
+  /** The read replica, or `db` without one. */
+  reads: Db
   config: Config
   auth: AuthHooks
   throttles: Throttles
@@ -75,10 +77,12 @@ function presentProfile(data: ProfileData, session: Session): Profile {
   return { ...publicProfile, ...viewerProfileFields(data, session.user) }
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, config, auth, throttles, signInGuard }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard }) => {
   /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
   const exporting = new Set<number>()
-  const profiles = createProfileReads(db)
+  const profiles = createProfileReads(reads)
+  /** A profile edit answers the profile as edited: from the primary, which the replica may not have caught up with. */
+  const editedProfiles = createProfileReads(db)
 
   app.post(
     '/api/users/register/',
@@ -283,7 +287,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       const session = sessionOf(request)
       if (usernameKey(request.params.username) !== usernameKey(session.user.username)) throw forbidden()
       await updateProfile(db, session.user, request.body)
-      const profile = await profiles.findProfileByUsername(request.body.username ?? session.user.username)
+      const profile = await editedProfiles.findProfileByUsername(request.body.username ?? session.user.username)
       if (!profile) throw notFound()
       const { id, username, email, gravatar } = profile
       return presentProfile(profile, { ...session, user: { id, username, email, gravatar } })
@@ -313,7 +317,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     return []
   })
 
-  const followsReads = createFollowsReads(db)
+  const followsReads = createFollowsReads(reads)
   for (const direction of ['followers', 'following'] as const) {
     app.get(
       `/api/users/:username/${direction}`,
