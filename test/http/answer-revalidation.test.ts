@@ -135,3 +135,21 @@ for (const [name, setUp] of Object.entries(ANSWERS)) {
     })
   })
 }
+
+describeEachDatabase(
+  'revalidating an answer read from another origin (CORS_ORIGINS set)',
+  (current) => {
+    it('varies by Origin as well as by Authorization, so that no cache gives one origin the answer allowed to another', async () => {
+      await registerUser(current().app, 'madeline')
+      const game = await insertGame(current().db, { name: 'Celeste' })
+
+      for (const url of ['/api/users/madeline', `/api/games/${game}`]) {
+        const response = await call(current().app, 'GET', url, { headers: { origin: 'https://one.example' } })
+        assert.equal(response.headers['access-control-allow-origin'], 'https://one.example')
+        const varies = String(response.headers.vary).split(',').map((name) => name.trim().toLowerCase())
+        assert.deepEqual(varies.sort(), ['authorization', 'origin'], url)
+      }
+    })
+  },
+  { corsOrigins: ['https://one.example', 'https://two.example'] },
+)

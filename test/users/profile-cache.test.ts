@@ -107,13 +107,17 @@ describeEachDatabase('a kept profile, after each kind of write that changes it',
     assert.deepEqual(removed.after.favorites, [])
   })
 
-  it('shows favorites replaced through the profile update', async () => {
+  it('shows favorites set, reordered and cleared through the profile update', async () => {
     const hades = await addGame(current().db, 'Hades')
-    await act(madeline, 'favorites/add', { game: celeste.id })
 
-    const { after } = await profileAroundWrite(() => updateProfile({ favorites: [hades.id, celeste.id] }))
+    const set = await profileAroundWrite(() => updateProfile({ favorites: [celeste.id, hades.id] }))
+    assert.deepEqual(set.after.favorites, [celeste, hades])
 
-    assert.deepEqual(after.favorites, [hades, celeste])
+    const reordered = await profileAroundWrite(() => updateProfile({ favorites: [hades.id, celeste.id] }))
+    assert.deepEqual(reordered.after.favorites, [hades, celeste])
+
+    const cleared = await profileAroundWrite(() => updateProfile({ favorites: [] }))
+    assert.deepEqual(cleared.after.favorites, [])
   })
 
   it('counts a rating set, changed and removed, with the average', async () => {
@@ -134,17 +138,19 @@ describeEachDatabase('a kept profile, after each kind of write that changes it',
     await act(madeline, 'log', { game: celeste.id, value: true })
 
     const journal = '/api/actions/journal/'
+    const entry = { game: celeste.id, date: '2024-03-17', entry_type: 'finished', review: 'Summit!' }
+    /** Journal entries, reviews and games completed. */
+    const journalCounts = ({ stats }: any) => [stats.journal_entries, stats.reviews, stats.completed]
     let entryId = 0
     const created = await profileAroundWrite(async () => {
-      entryId = (await write(app(), 'POST', journal, madeline.token, { game: celeste.id, date: '2024-03-17', entry_type: 'finished', review: 'Summit!' })).id
+      entryId = (await write(app(), 'POST', journal, madeline.token, entry)).id
     })
-    assert.deepEqual(
-      [created.after.stats.journal_entries, created.after.stats.reviews, created.after.stats.completed],
-      [1, 1, 1],
-    )
+    assert.deepEqual(journalCounts(created.after), [1, 1, 1])
 
-    const edited = await profileAroundWrite(() => write(app(), 'PATCH', `${journal}${entryId}`, madeline.token, { review: null, entry_type: 'started' }))
-    assert.deepEqual([edited.after.stats.journal_entries, edited.after.stats.reviews, edited.after.stats.completed], [1, 0, 0])
+    const edited = await profileAroundWrite(() =>
+      write(app(), 'PATCH', `${journal}${entryId}`, madeline.token, { review: null, entry_type: 'started' }),
+    )
+    assert.deepEqual(journalCounts(edited.after), [1, 0, 0])
 
     const deleted = await profileAroundWrite(() => write(app(), 'DELETE', `${journal}${entryId}`, madeline.token))
     assert.equal(deleted.after.stats.journal_entries, 0)
