@@ -90,7 +90,9 @@ export function matchesIfNoneMatch(request: FastifyRequest, tag: string): boolea
 export function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply, tag: string, forOneViewer: boolean): boolean {
   reply.header('etag', tag)
   reply.header('cache-control', forOneViewer ? 'private, no-cache' : 'public, no-cache')
-  reply.header('vary', 'Authorization')
+  // Added to, not replaced: with CORS_ORIGINS set, the CORS plugin has already said the answer varies by Origin.
+  const vary = reply.getHeader('vary')
+  reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
   return matchesIfNoneMatch(request, tag)
 }
 
