@@ -6,6 +6,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../http/errors.js'
 import {
+  answerFormat,
   createAnswerCache,
   isClientCopyCurrent,
   publicTag,
@@ -30,6 +31,9 @@ export interface GamesRoutesOptions {
 }
 
 const tags = ['games']
+
+/** Part of every game page's version: the shape of the answer (see answerFormat). */
+const GAME_PAGE_FORMAT = answerFormat(GameDetails)
 
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
@@ -108,7 +112,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       const viewerId = request.session?.user.id
       const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
       if (!head) throw notFound()
-      const version = `g${head.id}.${head.version}`
+      const version = `g${head.id}.${head.version}.${GAME_PAGE_FORMAT}`
       const viewer = 'viewer' in head ? head.viewer : undefined
       const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
       if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)

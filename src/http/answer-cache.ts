@@ -67,6 +67,18 @@ export function viewerTag(publicVersion: string, viewerPart: string): string {
   return `"${publicVersion}.${createHash('sha1').update(viewerPart).digest('base64url').slice(0, 12)}"`
 }
 
+/** Raise it when a release changes what a cached answer says for the same data without changing its schema. */
+const ANSWER_REVISION = 1
+
+/**
+ * A short digest of an answer's schema (and ANSWER_REVISION), to be part of its version: a release that changes
+ * what an answer looks like for the same data changes its tag too, so no client or shared cache keeps the old
+ * answer on a 304. Every instance of one release computes the same digest.
+ */
+export function answerFormat(schema: unknown): string {
+  return createHash('sha1').update(`${ANSWER_REVISION}:${JSON.stringify(schema)}`).digest('base64url').slice(0, 8)
+}
+
 export function publicTag(publicVersion: string): string {
   return `"${publicVersion}"`
 }

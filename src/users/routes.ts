@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import {
+  answerFormat,
   createAnswerCache,
   isClientCopyCurrent,
   publicTag,
@@ -76,6 +77,9 @@ function presentProfile(data: ProfileData, session: Session): Profile {
   const { email: _, use_gravatar: __, ...publicProfile } = data
   return { ...publicProfile, ...viewerProfileFields(data, session.user) }
 }
+
+/** Part of every profile's version: the shape of the answer (see answerFormat). */
+const PROFILE_FORMAT = answerFormat(Profile)
 
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard }) => {
   /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
@@ -248,7 +252,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     app.get(url, profileRoute, async (request, reply) => {
       const head = await profiles.findProfileVersion(request.params.username)
       if (!head) throw notFound()
-      const version = `u${head.id}.${head.version}`
+      const version = `u${head.id}.${head.version}.${PROFILE_FORMAT}`
       const viewer = request.session?.user
       const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
       if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)

@@ -140,6 +140,16 @@ describeEachDatabase('a kept game page', (current) => {
       assert.equal(after.headers.etag, before.headers.etag)
       assert.equal(after.text, before.text)
     })
+
+    it("keeps its ETag when a review of it is liked: the page shows no review's likes", async () => {
+      const review = await write(app(), 'POST', '/api/actions/journal/', alice.token, { game, date: '2024-03-17', entry_type: 'played', review: 'Cake.' })
+      const before = await read(app(), `/api/games/${game}`)
+
+      await write(app(), 'POST', `/api/reviews/${review.id}/like`, bob.token)
+
+      const after = await read(app(), `/api/games/${game}`)
+      assert.equal(after.headers.etag, before.headers.etag)
+    })
   })
 
   describe("never shows one viewer's part to another", () => {

@@ -244,6 +244,24 @@ describeEachDatabase('a kept profile, after each kind of write that changes it',
     assert.equal(after.headers.etag, before.headers.etag)
     assert.equal(after.text, before.text)
   })
+
+  it('keeps its ETag when a list of theirs is retitled or a review of theirs is liked: it shows neither', async () => {
+    const theo = await registerUser(app(), 'theo')
+    const list = await write(app(), 'POST', '/api/lists/', madeline.token, { title: 'Climbs', games: [] })
+    const review = await write(app(), 'POST', '/api/actions/journal/', madeline.token, {
+      game: celeste.id,
+      date: '2024-03-17',
+      entry_type: 'played',
+      review: 'Strawberries.',
+    })
+    const before = await read(app(), '/api/users/madeline')
+
+    await write(app(), 'PATCH', `/api/lists/${list.id}`, madeline.token, { title: 'Summits' })
+    await write(app(), 'POST', `/api/reviews/${review.id}/like`, theo.token)
+
+    const after = await read(app(), '/api/users/madeline')
+    assert.equal(after.headers.etag, before.headers.etag)
+  })
 })
 
 describeOnTwoApps('a kept profile, after a write by another process or straight in SQL', (current) => {

@@ -26,13 +26,17 @@ const GAME_COLUMNS = [
   'provisional',
 ]
 
-/** Tables whose rows change a user's profile (by user_id) and, when they have game_id, the game's page. */
-const OWNED_TABLES: { table: string; games: boolean }[] = [
-  { table: 'game_statuses', games: true },
-  { table: 'ratings', games: true },
-  { table: 'journal_entries', games: true },
-  { table: 'favorites', games: false },
-  { table: 'lists', games: false },
+/**
+ * Tables whose rows change a user's profile (by user_id) and, when `games`, the game's page: any insert or
+ * delete does, an update only of the columns the answers show (a review's like count, a list's title do not).
+ */
+const OWNED_TABLES: { table: string; games: boolean; shown: string[] }[] = [
+  { table: 'game_statuses', games: true, shown: ['user_id', 'game_id', 'status'] },
+  { table: 'ratings', games: true, shown: ['user_id', 'game_id', 'half_stars'] },
+  { table: 'journal_entries', games: true, shown: ['user_id', 'game_id', 'entry_type', 'review'] },
+  { table: 'favorites', games: false, shown: ['user_id', 'game_id', 'position'] },
+  { table: 'lists', games: false, shown: ['user_id'] },
+  { table: 'follows', games: false, shown: ['follower_id', 'followee_id', 'created_at'] },
 ]
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -62,11 +66,12 @@ const changed = (columns: string[]) => columns.map((column) => `old.${column} is
 
 async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
   const changedSqlite = (columns: string[]) => columns.map((column) => `old.${column} is not new.${column}`).join(' or ')
-  for (const { table, games } of [...OWNED_TABLES, { table: 'follows', games: false }]) {
+  for (const { table, games, shown } of OWNED_TABLES) {
     await sql.raw(`create trigger ${table}_version_insert after insert on ${table} begin ${bumpsFor(table, games, 'new')} end`).execute(db)
     await sql.raw(`create trigger ${table}_version_delete after delete on ${table} begin ${bumpsFor(table, games, 'old')} end`).execute(db)
     await sql
-      .raw(`create trigger ${table}_version_update after update on ${table} begin
+      .raw(`create trigger ${table}_version_update after update of ${shown.join(', ')} on ${table}
+        when ${changedSqlite(shown)} begin
         ${bumpsFor(table, games, 'old')}
         ${bumpsFor(table, games, 'new')}
       end`)
@@ -90,20 +95,50 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
     .execute(db)
 }
 
+/**
+ * PostgreSQL: inserts and deletes bump once per statement, from the statement's rows (a transition table), not
+ * once per row: updating one user's row again and again in one transaction (an import of a library, an account's
+ * follows deleted with it) grows a chain of row versions that each further update walks, so per-row bumps get
+ * slower with every row. Updates, one row at a time in practice, bump per row and only when a shown column moved.
+ */
 async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
-  for (const { table, games } of [...OWNED_TABLES, { table: 'follows', games: false }]) {
+  for (const { table, games, shown } of OWNED_TABLES) {
+    const statementBumps = (rows: string) => {
+      const users =
+        table === 'follows' ? `select follower_id from ${rows} union select followee_id from ${rows}` : `select user_id from ${rows}`
+      return [
+        ...(games ? [`update games set version = version + 1 where id in (select game_id from ${rows});`] : []),
+        `update users set version = version + 1 where id in (${users});`,
+      ].join('\n')
+    }
     await sql
-      .raw(`create function ${table}_version() returns trigger language plpgsql as $$
+      .raw(`create function ${table}_version_rows() returns trigger language plpgsql as $$
         begin
-          if tg_op <> 'INSERT' then ${bumpsFor(table, games, 'old')} end if;
-          if tg_op <> 'DELETE' then ${bumpsFor(table, games, 'new')} end if;
+          if tg_op = 'INSERT' then ${statementBumps('new_rows')} else ${statementBumps('old_rows')} end if;
           return null;
         end
       $$`)
       .execute(db)
     await sql
-      .raw(`create trigger ${table}_version after insert or update or delete on ${table}
-        for each row execute function ${table}_version()`)
+      .raw(`create trigger ${table}_version_insert after insert on ${table} referencing new table as new_rows
+        for each statement execute function ${table}_version_rows()`)
+      .execute(db)
+    await sql
+      .raw(`create trigger ${table}_version_delete after delete on ${table} referencing old table as old_rows
+        for each statement execute function ${table}_version_rows()`)
+      .execute(db)
+    await sql
+      .raw(`create function ${table}_version_update() returns trigger language plpgsql as $$
+        begin
+          ${bumpsFor(table, games, 'old')}
+          ${bumpsFor(table, games, 'new')}
+          return null;
+        end
+      $$`)
+      .execute(db)
+    await sql
+      .raw(`create trigger ${table}_version_update after update on ${table}
+        for each row when (${changed(shown)}) execute function ${table}_version_update()`)
       .execute(db)
   }
   // Before the update, in the row itself: a bump made by another trigger (version already moved) is not doubled.
