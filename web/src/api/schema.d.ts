@@ -1307,6 +1307,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 401: {
                     headers: {
@@ -2447,6 +2454,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 401: {
                     headers: {
@@ -3487,6 +3501,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 401: {
                     headers: {
@@ -4386,7 +4407,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Up and able to reach the database */
+        /** Up and able to reach the database (and its read replica, when there is one) */
         get: {
             parameters: {
                 query?: never;
