@@ -236,7 +236,6 @@ type GameDetailsRow = Omit<GameDetails, 'platforms' | 'genres' | 'developers' | 
  */
 export function createGameReads(db: Db) {
   const json = jsonAggregates(db)
-  const statuses = isPostgres(db) ? "string_agg(status, ',')" : 'group_concat(status)'
   type ByIdOrSlug = { id: number | null; slug: string }
   const version = prepareQuery<ByIdOrSlug, GameVersion>(db, (param) =>
     db.selectFrom('games').select(['id', 'version']).where((eb) => eb.or([eb('id', '=', param('id')), eb('slug', '=', param('slug'))])),
@@ -244,10 +243,7 @@ export function createGameReads(db: Db) {
   const versionForViewer = prepareQuery<ByIdOrSlug & { viewer: number }, GameVersion & ViewerStateRow>(
     db,
     (param) => sql`
-      select g.id, g.version,
-        (select ${sql.raw(statuses)} from game_statuses where user_id = ${param('viewer')} and game_id = g.id) as statuses,
-        (select count(*) from favorites where user_id = ${param('viewer')} and game_id = g.id) as favorite,
-        (select half_stars from ratings where user_id = ${param('viewer')} and game_id = g.id) as rating
+      select g.id, g.version, ${viewerStateColumns(db, param('viewer'), sql.ref('g.id'))}
       from games g where g.id = ${param('id')} or g.slug = ${param('slug')}`,
   )
   const details = prepareQuery<ByIdOrSlug, GameDetailsRow>(
@@ -276,6 +272,15 @@ export function createGameReads(db: Db) {
 }
 
 export type GameReads = ReturnType<typeof createGameReads>
+
+/** The columns of ViewerStateRow: what a person (a bound id) did with a game (a bound id or a column reference). */
+function viewerStateColumns(db: Db, userId: unknown, gameId: unknown) {
+  const statuses = isPostgres(db) ? sql`string_agg(status, ',')` : sql`group_concat(status)`
+  return sql`
+    (select ${statuses} from game_statuses where user_id = ${userId} and game_id = ${gameId}) as statuses,
+    (select count(*) from favorites where user_id = ${userId} and game_id = ${gameId}) as favorite,
+    (select half_stars from ratings where user_id = ${userId} and game_id = ${gameId}) as rating`
+}
 
 function viewerStateOf(row: ViewerStateRow): ViewerState {
   const statuses = new Set(row.statuses?.split(','))
@@ -313,23 +318,8 @@ function gameDetailsOf({ status_counts, star_counts, reviews, ...game }: GameDet
   }
 }
 
-/** What one person has done with one game, in one query. */
+/** What one person has done with one game, in one query (the query a signed-in game page reads beside its version). */
 export async function findViewerState(db: Db, userId: number, gameId: number): Promise<ViewerState> {
-  const { rows } = await sql<{ kind: string; half_stars: number | null }>`
-    select status as kind, cast(null as integer) as half_stars from game_statuses where user_id = ${userId} and game_id = ${gameId}
-    union all
-    select 'favorite', null from favorites where user_id = ${userId} and game_id = ${gameId}
-    union all
-    select 'rating', half_stars from ratings where user_id = ${userId} and game_id = ${gameId}
-  `.execute(db)
-  const kinds = new Set(rows.map((row) => row.kind))
-  const rating = rows.find((row) => row.kind === 'rating')?.half_stars
-  return {
-    played: kinds.has('played'),
-    liked: kinds.has('liked'),
-    backlog: kinds.has('backlog'),
-    wishlist: kinds.has('wishlist'),
-    favorite: kinds.has('favorite'),
-    rating: rating == null ? null : rating / 2,
-  }
+  const { rows } = await sql<ViewerStateRow>`select ${viewerStateColumns(db, userId, gameId)}`.execute(db)
+  return viewerStateOf(rows[0] as ViewerStateRow)
 }

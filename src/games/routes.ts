@@ -1,25 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../http/errors.js'
-import {
-  answerFormat,
-  createAnswerCache,
-  isClientCopyCurrent,
-  publicTag,
-  sendJsonBytes,
-  sendNotModified,
-  viewerTag,
-  withViewerFields,
-} from '../http/answer-cache.js'
+import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
 import { errorResponses, NotModified } from '../http/schemas.js'
 import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
 import { createGameReads } from './repository.js'
-import { GameDetails, GameParams, PopularGame, PopularQuery, SearchHit, SearchParams, SearchQuery } from './schemas.js'
+import {
+  GameDetails,
+  GameParams,
+  PopularGame,
+  PopularQuery,
+  SearchHit,
+  SearchParams,
+  SearchQuery,
+  type ViewerState,
+} from './schemas.js'
 import { createGameSearch } from './search.js'
 
 export interface GamesRoutesOptions {
@@ -31,9 +30,6 @@ export interface GamesRoutesOptions {
 }
 
 const tags = ['games']
-
-/** Part of every game page's version: the shape of the answer (see answerFormat). */
-const GAME_PAGE_FORMAT = answerFormat(GameDetails)
 
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
@@ -85,16 +81,13 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
   )
 
   const games = createGameReads(reads)
-  /** Game pages by game id, as anonymous readers see them; a viewer's own state is added to the bytes. */
-  const pageCache = createAnswerCache<null>(config.answerCacheBytes)
-  async function cachePage(reply: FastifyReply, gameId: number, version: string, idOrSlug: string) {
-    const game = await games.findGameDetails(idOrSlug)
-    if (!game) throw notFound()
-    const body = Buffer.from(reply.serializeInput(game, '200') as string)
-    // Another game than the one whose version was read (a slug taken meanwhile): sent, not kept.
-    if (game.id !== gameId) return { version, body, data: null }
-    return pageCache.set(String(gameId), version, body, null)
-  }
+  /** Game pages as anonymous readers see them; a signed-in viewer's own state is added to the bytes. */
+  const sendGamePage = createVersionedAnswers<null, ViewerState>({
+    kind: 'g',
+    schema: GameDetails,
+    maxBytes: config.answerCacheBytes,
+    viewerFields: (_, viewer) => ({ viewer }),
+  })
 
   app.get(
     '/api/games/:idOrSlug',
@@ -112,12 +105,10 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       const viewerId = request.session?.user.id
       const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
       if (!head) throw notFound()
-      const version = `g${head.id}.${head.version}.${GAME_PAGE_FORMAT}`
-      const viewer = 'viewer' in head ? head.viewer : undefined
-      const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
-      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
-      const cached = pageCache.get(String(head.id), version) ?? (await cachePage(reply, head.id, version, idOrSlug))
-      return sendJsonBytes(reply, viewer ? withViewerFields(cached.body, { viewer }) : cached.body)
+      return sendGamePage(request, reply, { viewer: undefined, ...head }, async () => {
+        const game = await games.findGameDetails(idOrSlug)
+        return game && { id: game.id, publicAnswer: game, data: null }
+      })
     },
   )
 }

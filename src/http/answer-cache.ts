@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { notFound } from './errors.js'
 
 /**
  * Answers kept serialized, each with the version it was built from. A read looks its answer up with the
@@ -52,7 +53,7 @@ export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
 }
 
 /** The answer with a viewer's fields added to the public object's bytes (`{...}` becomes `{...,"me":...}`). */
-export function withViewerFields(body: Buffer, fields: Record<string, unknown>): Buffer {
+function withViewerFields(body: Buffer, fields: Record<string, unknown>): Buffer {
   const extra = JSON.stringify(fields)
   if (extra === '{}') return body
   const separator = body.length > 2 ? ',' : ''
@@ -63,7 +64,7 @@ export function withViewerFields(body: Buffer, fields: Record<string, unknown>):
  * An entity tag for one viewer's answer: the public version, and a digest of what the viewer's own part was
  * made from, so that a change to either changes the tag (and the digest does not show that part in clear).
  */
-export function viewerTag(publicVersion: string, viewerPart: string): string {
+function viewerTag(publicVersion: string, viewerPart: string): string {
   return `"${publicVersion}.${createHash('sha1').update(viewerPart).digest('base64url').slice(0, 12)}"`
 }
 
@@ -75,11 +76,11 @@ const ANSWER_REVISION = 1
  * what an answer looks like for the same data changes its tag too, so no client or shared cache keeps the old
  * answer on a 304. Every instance of one release computes the same digest.
  */
-export function answerFormat(schema: unknown): string {
+function answerFormat(schema: unknown): string {
   return createHash('sha1').update(`${ANSWER_REVISION}:${JSON.stringify(schema)}`).digest('base64url').slice(0, 8)
 }
 
-export function publicTag(publicVersion: string): string {
+function publicTag(publicVersion: string): string {
   return `"${publicVersion}"`
 }
 
@@ -99,7 +100,7 @@ export function matchesIfNoneMatch(request: FastifyRequest, tag: string): boolea
  * the anonymous answer, and never one viewer's answer given to another (Vary: Authorization, private). Answers
  * whether the client's copy is current, in which case send 304 and no body.
  */
-export function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply, tag: string, forOneViewer: boolean): boolean {
+function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply, tag: string, forOneViewer: boolean): boolean {
   reply.header('etag', tag)
   reply.header('cache-control', forOneViewer ? 'private, no-cache' : 'public, no-cache')
   // Added to, not replaced: with CORS_ORIGINS set, the CORS plugin has already said the answer varies by Origin.
@@ -109,10 +110,55 @@ export function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply
 }
 
 /** 304: headers only (the ETag set by isClientCopyCurrent), no body and no content headers. */
-export function sendNotModified(reply: FastifyReply): FastifyReply {
+function sendNotModified(reply: FastifyReply): FastifyReply {
   return reply.code(304).send()
 }
 
 export function sendJsonBytes(reply: FastifyReply, body: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(body)
+}
+
+/** A kept answer as its route reads it afresh: whose it is, its public part, and what viewers' fields are made of. */
+export interface FreshAnswer<T> {
+  id: number
+  publicAnswer: unknown
+  data: T
+}
+
+/**
+ * Answers one kind of read (profiles, game pages) from serialized answers kept by version. A request has just
+ * read the entity's id and version; with them it gets 304 when the client's copy is current, else the kept
+ * public bytes (read, serialized by the route's 200 schema and kept on a miss), with the viewer's own fields
+ * added for a signed-in viewer. `kind` starts the tag; `schema` (the answer's) goes into the version.
+ */
+export function createVersionedAnswers<T, V>(options: {
+  kind: string
+  schema: unknown
+  maxBytes: number
+  viewerFields: (data: T, viewer: V) => Record<string, unknown>
+}) {
+  const cache = createAnswerCache<T>(options.maxBytes)
+  const format = answerFormat(options.schema)
+  return async function sendVersioned(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    head: { id: number; version: number; viewer: V | undefined },
+    read: () => Promise<FreshAnswer<T> | undefined>,
+  ): Promise<FastifyReply> {
+    const { id, viewer } = head
+    const version = `${options.kind}${id}.${head.version}.${format}`
+    const tag = viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
+    if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
+    let kept = cache.get(String(id), version)
+    if (!kept) {
+      const fresh = await read()
+      if (!fresh) throw notFound()
+      const body = Buffer.from(reply.serializeInput(fresh.publicAnswer as never, '200') as string)
+      // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
+      // now, not kept under that version.
+      kept = fresh.id === id ? cache.set(String(id), version, body, fresh.data) : { version, body, data: fresh.data }
+    }
+    if (viewer === undefined) return sendJsonBytes(reply, kept.body)
+    return sendJsonBytes(reply, withViewerFields(kept.body, options.viewerFields(kept.data, viewer)))
+  }
 }

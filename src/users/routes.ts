@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import { clientOf, setDeviceCookie, type SignInGuard } from '../auth/sign-in-guard.js'
@@ -9,16 +8,7 @@ import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Sess
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
-import {
-  answerFormat,
-  createAnswerCache,
-  isClientCopyCurrent,
-  publicTag,
-  sendJsonBytes,
-  sendNotModified,
-  viewerTag,
-  withViewerFields,
-} from '../http/answer-cache.js'
+import { createVersionedAnswers } from '../http/answer-cache.js'
 import { decodeCursor } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, NotModified, tokenSecurity } from '../http/schemas.js'
@@ -77,9 +67,6 @@ function presentProfile(data: ProfileData, session: Session): Profile {
   const { email: _, use_gravatar: __, ...publicProfile } = data
   return { ...publicProfile, ...viewerProfileFields(data, session.user) }
 }
-
-/** Part of every profile's version: the shape of the answer (see answerFormat). */
-const PROFILE_FORMAT = answerFormat(Profile)
 
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard }) => {
   /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
@@ -246,30 +233,24 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       response: { 200: Profile, 304: NotModified, ...errorResponses(401, 404) },
     },
   }
-  /** Profiles by user id, as anonymous readers see them; the owner's email and the followers make the viewer's part. */
-  const profileCache = createAnswerCache<ProfileData>(config.answerCacheBytes)
+  /** Profiles as anonymous readers see them; the owner's email and the followers make a viewer's part. */
+  const sendProfile = createVersionedAnswers<ProfileData, Session['user']>({
+    kind: 'u',
+    schema: Profile,
+    maxBytes: config.answerCacheBytes,
+    viewerFields: viewerProfileFields,
+  })
   for (const url of ['/api/users/:username', '/api/users/profile/:username']) {
     app.get(url, profileRoute, async (request, reply) => {
       const head = await profiles.findProfileVersion(request.params.username)
       if (!head) throw notFound()
-      const version = `u${head.id}.${head.version}.${PROFILE_FORMAT}`
-      const viewer = request.session?.user
-      const tag = viewer ? viewerTag(version, JSON.stringify(viewer)) : publicTag(version)
-      if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
-      const cached =
-        profileCache.get(String(head.id), version) ?? (await cacheProfile(reply, head.id, version, request.params.username))
-      if (!viewer) return sendJsonBytes(reply, cached.body)
-      return sendJsonBytes(reply, withViewerFields(cached.body, viewerProfileFields(cached.data, viewer)))
+      return sendProfile(request, reply, { ...head, viewer: request.session?.user }, async () => {
+        const profile = await profiles.findProfileByUsername(request.params.username)
+        if (!profile) return undefined
+        const { email: _, use_gravatar: __, ...publicProfile } = profile
+        return { id: profile.id, publicAnswer: publicProfile, data: profile }
+      })
     })
-  }
-  async function cacheProfile(reply: FastifyReply, userId: number, version: string, username: string) {
-    const profile = await profiles.findProfileByUsername(username)
-    // Renamed or deleted between the two reads: as it is now, not kept under the version read before.
-    if (!profile) throw notFound()
-    const { email: _, use_gravatar: __, ...publicProfile } = profile
-    const body = Buffer.from(reply.serializeInput(publicProfile, '200') as string)
-    if (profile.id !== userId) return { version, body, data: profile }
-    return profileCache.set(String(userId), version, body, profile)
   }
 
   const updateRoute = {
