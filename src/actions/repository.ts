@@ -17,10 +17,12 @@ interface ActivityOption {
 /**
  * On PostgreSQL, takes the game's row lock before touching its lists: the popularity triggers lock it on every
  * insert and delete, so taking it first keeps every transaction locking in the same order (no deadlock between
- * two entries for one game that set "liked" and "played" in turns).
+ * two entries for one game that set "liked" and "played" in turns). `for no key update`, the lock those updates take,
+ * because `for update` would also wait for (and deadlock with) the key-share locks that other transactions'
+ * foreign-key checks hold on the game while they insert rows about it.
  */
 async function lockGame(db: Db, gameId: number): Promise<void> {
-  if (isPostgres(db)) await db.selectFrom('games').select('id').where('id', '=', gameId).forUpdate().execute()
+  if (isPostgres(db)) await db.selectFrom('games').select('id').where('id', '=', gameId).forNoKeyUpdate().execute()
 }
 
 async function hasStatus(db: Db, userId: number, gameId: number, status: GameStatus): Promise<boolean> {
@@ -123,7 +125,7 @@ const TOO_MANY_FAVORITES = new ApiError(400, {
  * cannot both read four favorites and both add a fifth. (SQLite runs one transaction at a time anyway.)
  */
 async function lockFavorites(db: Db, userId: number): Promise<void> {
-  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute()
+  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute()
 }
 
 /**

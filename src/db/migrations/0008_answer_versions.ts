@@ -11,7 +11,7 @@ import { isPostgres } from './helpers.js'
  *   sides), and the summary (name, slug, cover, IGDB id) of every game in their lists and favorites;
  * - a game's page: its own row, and everyone's lists, ratings and journal entries of it.
  *
- * The game is bumped before the user, the order in which writes already lock them (lockGame in the actions).
+ * The game is bumped before the user, the order in which writes already lock them (lockGame in the actions; see postgresTriggers).
  */
 const USER_COLUMNS = ['username', 'email', 'bio', 'location', 'twitter', 'gravatar', 'avatar_seed', 'use_gravatar']
 const GAME_SUMMARY_COLUMNS = ['igdb', 'name', 'slug', 'cover_url']
@@ -58,9 +58,9 @@ function bumpsFor(table: string, games: boolean, row: 'new' | 'old'): string {
   return bumps.join('\n')
 }
 
-const fanOutToProfiles = (row: string) => `update users set version = version + 1 where id in (
-    select user_id from game_statuses where game_id = ${row}.id
-    union select user_id from favorites where game_id = ${row}.id);`
+/** The users whose profiles show the game `row` (its summary: name, slug, cover). */
+const profilesShowing = (row: string) =>
+  `select user_id from game_statuses where game_id = ${row}.id union select user_id from favorites where game_id = ${row}.id`
 
 const changed = (columns: string[]) => columns.map((column) => `old.${column} is distinct from new.${column}`).join(' or ')
 
@@ -91,7 +91,7 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`create trigger games_version_profiles after update of ${GAME_SUMMARY_COLUMNS.join(', ')} on games
       when ${changedSqlite(GAME_SUMMARY_COLUMNS)}
-      begin ${fanOutToProfiles('new')} end`)
+      begin update users set version = version + 1 where id in (${profilesShowing('new')}); end`)
     .execute(db)
 }
 
@@ -100,21 +100,39 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
  * once per row: updating one user's row again and again in one transaction (an import of a library, an account's
  * follows deleted with it) grows a chain of row versions that each further update walks, so per-row bumps get
  * slower with every row. Updates, one row at a time in practice, bump per row and only when a shown column moved.
+ *
+ * Every bump locks its rows in id order first, games before users: two transactions bumping the same rows (a
+ * follow and the follow back, two entries for one game) then wait for each other instead of deadlocking, which
+ * an update's own scan order (physical, moving as rows get new versions) would not guarantee. `for no key update`
+ * is the lock an update takes anyway, so it does not wait for the key-share locks of foreign-key checks.
  */
+const pgBump = (table: 'games' | 'users', ids: string) =>
+  `perform 1 from ${table} where id in (${ids}) order by id for no key update;
+  update ${table} set version = version + 1 where id in (${ids});`
+
+/** The ids, as SQL, of the games and users that rows of `table` (a transition table, or `old` and `new`) touch. */
+function touchedIds(table: string, rows: { from: string } | { each: string[] }) {
+  const column = (name: string) =>
+    'from' in rows ? `select ${name} from ${rows.from}` : rows.each.map((row) => `${row}.${name}`).join(', ')
+  const users =
+    table !== 'follows'
+      ? column('user_id')
+      : 'from' in rows
+        ? `${column('follower_id')} union ${column('followee_id')}`
+        : `${column('follower_id')}, ${column('followee_id')}`
+  return { games: column('game_id'), users }
+}
+
 async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
   for (const { table, games, shown } of OWNED_TABLES) {
-    const statementBumps = (rows: string) => {
-      const users =
-        table === 'follows' ? `select follower_id from ${rows} union select followee_id from ${rows}` : `select user_id from ${rows}`
-      return [
-        ...(games ? [`update games set version = version + 1 where id in (select game_id from ${rows});`] : []),
-        `update users set version = version + 1 where id in (${users});`,
-      ].join('\n')
+    const bumps = (rows: { from: string } | { each: string[] }) => {
+      const ids = touchedIds(table, rows)
+      return [...(games ? [pgBump('games', ids.games)] : []), pgBump('users', ids.users)].join('\n')
     }
     await sql
       .raw(`create function ${table}_version_rows() returns trigger language plpgsql as $$
         begin
-          if tg_op = 'INSERT' then ${statementBumps('new_rows')} else ${statementBumps('old_rows')} end if;
+          if tg_op = 'INSERT' then ${bumps({ from: 'new_rows' })} else ${bumps({ from: 'old_rows' })} end if;
           return null;
         end
       $$`)
@@ -130,8 +148,7 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
     await sql
       .raw(`create function ${table}_version_update() returns trigger language plpgsql as $$
         begin
-          ${bumpsFor(table, games, 'old')}
-          ${bumpsFor(table, games, 'new')}
+          ${bumps({ each: ['old', 'new'] })}
           return null;
         end
       $$`)
@@ -157,7 +174,10 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
   }
   await sql
     .raw(`create function games_version_profiles() returns trigger language plpgsql as $$
-      begin ${fanOutToProfiles('new')} return null; end
+      begin
+        ${pgBump('users', profilesShowing('new'))}
+        return null;
+      end
     $$`)
     .execute(db)
   await sql
