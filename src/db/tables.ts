@@ -18,6 +18,8 @@ export interface Tables {
   activities: ActivitiesTable
   retired_usernames: RetiredUsernamesTable
   game_additions: GameAdditionsTable
+  playthroughs: PlaythroughsTable
+  play_sessions: PlaySessionsTable
 }
 
 /**
@@ -155,6 +157,8 @@ export interface JournalEntriesTable {
   like_count: Generated<number>
   created_at: string
   updated_at: string
+  /** The playthrough the entry is about, if any (migration 0009). */
+  playthrough_id: number | null
 }
 
 export interface ReviewLikesTable {
@@ -217,4 +221,45 @@ export interface RetiredUsernamesTable {
   skeleton: string
   user_id: number
   retired_until: string
+}
+
+export type PlaythroughStatus = 'playing' | 'finished' | 'shelved' | 'abandoned'
+export type Completion = 'main' | 'main_extras' | 'completionist' | 'mastered'
+export type Storefront = 'steam' | 'gog' | 'epic' | 'playstation' | 'xbox' | 'nintendo' | 'itch' | 'physical' | 'other'
+
+/** One run of one game by one person (migration 0009). */
+export interface PlaythroughsTable {
+  id: Generated<number>
+  user_id: number
+  game_id: number
+  /** One of the catalog's platform names. */
+  platform: string | null
+  storefront: Storefront | null
+  status: PlaythroughStatus
+  /** How far they got: only for a finished playthrough. */
+  completion: Completion | null
+  /** YYYY-MM-DD, never in the future; finished_on not before started_on. */
+  started_on: string | null
+  finished_on: string | null
+  replay: DbBoolean
+  difficulty: string | null
+  notes: string | null
+  /** Minutes added to (or, negative, taken from) the sum of the sessions: the playthrough's time is both. */
+  adjustment_minutes: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+/** A dated stretch of play inside a playthrough. */
+export interface PlaySessionsTable {
+  id: Generated<number>
+  playthrough_id: number
+  /** YYYY-MM-DD. */
+  played_on: string
+  /** 1 to 1,440. */
+  minutes: number
+  note: string | null
+  /** 'manual', or the import it came from (steam, backloggd, grouvee, hltb, playnite). */
+  source: Generated<string>
+  created_at: string
 }

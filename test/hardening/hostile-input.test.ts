@@ -118,6 +118,8 @@ const TABLE_SET = {
   activities: true,
   retired_usernames: true,
   game_additions: true,
+  playthroughs: true,
+  play_sessions: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 
