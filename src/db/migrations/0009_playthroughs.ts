@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { idColumn, timestampType } from './helpers.js'
+import { idColumn, isPostgres, timestampType } from './helpers.js'
 
 /**
  * Playthroughs (one run of one game by one person: platform, storefront, status, completion, dates) and their
@@ -54,4 +54,84 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('playthrough_id', 'integer', (c) => c.references('playthroughs.id').onDelete('set null'))
     .execute()
   await db.schema.createIndex('journal_entries_playthrough').on('journal_entries').column('playthrough_id').execute()
+
+  await versionTriggers(db)
+}
+
+/**
+ * Versions (see 0008): a playthrough changes its person's profile (the playing shelf) and its game's page (who is
+ * playing it, the community's time to beat); a session changes the game's page (the time of a finished run). On
+ * PostgreSQL, bumps lock in id order, games before users, as 0008's do.
+ */
+const PLAYTHROUGH_SHOWN = ['user_id', 'game_id', 'status', 'completion', 'adjustment_minutes']
+const SESSION_SHOWN = ['playthrough_id', 'minutes']
+
+async function versionTriggers(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) await postgresVersionTriggers(db)
+  else await sqliteVersionTriggers(db)
+}
+
+async function sqliteVersionTriggers(db: Kysely<unknown>): Promise<void> {
+  const changed = (columns: string[]) => columns.map((column) => `old.${column} is not new.${column}`).join(' or ')
+  const playthroughBumps = (row: string) => `update games set version = version + 1 where id = ${row}.game_id;
+    update users set version = version + 1 where id = ${row}.user_id;`
+  const sessionBumps = (row: string) =>
+    `update games set version = version + 1 where id = (select game_id from playthroughs where id = ${row}.playthrough_id);`
+  for (const [table, bumps, shown] of [
+    ['playthroughs', playthroughBumps, PLAYTHROUGH_SHOWN],
+    ['play_sessions', sessionBumps, SESSION_SHOWN],
+  ] as const) {
+    await sql.raw(`create trigger ${table}_version_insert after insert on ${table} begin ${bumps('new')} end`).execute(db)
+    await sql.raw(`create trigger ${table}_version_delete after delete on ${table} begin ${bumps('old')} end`).execute(db)
+    await sql
+      .raw(`create trigger ${table}_version_update after update of ${shown.join(', ')} on ${table}
+        when ${changed(shown)} begin ${bumps('old')} ${bumps('new')} end`)
+      .execute(db)
+  }
+}
+
+async function postgresVersionTriggers(db: Kysely<unknown>): Promise<void> {
+  const bump = (table: 'games' | 'users', ids: string) =>
+    `perform 1 from ${table} where id in (${ids}) order by id for no key update;
+    update ${table} set version = version + 1 where id in (${ids});`
+  const changed = (columns: string[]) => columns.map((column) => `old.${column} is distinct from new.${column}`).join(' or ')
+  const playthroughBumps = (games: string, users: string) => `${bump('games', games)} ${bump('users', users)}`
+  const sessionGames = (playthroughIds: string) => `select game_id from playthroughs where id in (${playthroughIds})`
+  const functions = {
+    playthroughs: {
+      rows: (rows: string) => playthroughBumps(`select game_id from ${rows}`, `select user_id from ${rows}`),
+      each: playthroughBumps('old.game_id, new.game_id', 'old.user_id, new.user_id'),
+      shown: PLAYTHROUGH_SHOWN,
+    },
+    play_sessions: {
+      rows: (rows: string) => bump('games', sessionGames(`select playthrough_id from ${rows}`)),
+      each: bump('games', sessionGames('old.playthrough_id, new.playthrough_id')),
+      shown: SESSION_SHOWN,
+    },
+  }
+  for (const [table, { rows, each, shown }] of Object.entries(functions)) {
+    await sql
+      .raw(`create function ${table}_version_rows() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then ${rows('new_rows')} else ${rows('old_rows')} end if;
+          return null;
+        end
+      $$`)
+      .execute(db)
+    for (const [operation, transition] of [['insert', 'new table as new_rows'], ['delete', 'old table as old_rows']]) {
+      await sql
+        .raw(`create trigger ${table}_version_${operation} after ${operation} on ${table} referencing ${transition}
+          for each statement execute function ${table}_version_rows()`)
+        .execute(db)
+    }
+    await sql
+      .raw(`create function ${table}_version_update() returns trigger language plpgsql as $$
+        begin ${each} return null; end
+      $$`)
+      .execute(db)
+    await sql
+      .raw(`create trigger ${table}_version_update after update on ${table}
+        for each row when (${changed(shown)}) execute function ${table}_version_update()`)
+      .execute(db)
+  }
 }
