@@ -21,6 +21,7 @@ import { listsRoutes } from './lists/routes.js'
 import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
+import { playthroughsRoutes } from './playthroughs/routes.js'
 import { registerWebApp } from './web/site.js'
 
 /** How long closing waits for requests whose clients have gone (each is bounded by its query timeouts anyway). */
@@ -172,6 +173,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(statsRoutes, { reads })
   await app.register(libraryRoutes, { reads })
   await app.register(activityRoutes, { reads, auth })
+  await app.register(playthroughsRoutes, { db, reads, config, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   if (options.webDist !== null) await registerWebApp(app, options.webDist)

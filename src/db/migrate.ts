@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_avatar_seeds.js'
 import * as m0007 from './migrations/0007_trusted_devices.js'
 import * as m0008 from './migrations/0008_answer_versions.js'
 import * as m0009 from './migrations/0009_playthroughs.js'
+import * as m0010 from './migrations/0010_playthroughs_from_journal.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_trusted_devices': m0007,
   '0008_answer_versions': m0008,
   '0009_playthroughs': m0009,
+  '0010_playthroughs_from_journal': m0010,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

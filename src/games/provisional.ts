@@ -65,11 +65,11 @@ export async function recordGameAddition(db: Db, userId: number): Promise<void> 
 const DROP_CHUNK = 500
 
 /** A game's uses: while a row of any of these names it, someone uses it. */
-const USES = ['game_statuses', 'ratings', 'favorites', 'journal_entries', 'list_items'] as const
+const USES = ['game_statuses', 'ratings', 'favorites', 'journal_entries', 'list_items', 'playthroughs'] as const
 
 /**
  * Deletes those of these games that are provisional and that nobody uses any more (no status, rating, favorite,
- * journal entry or review, list item). Run it in the transaction that took a use away, with the games it touched.
+ * journal entry or review, list item, playthrough). Run it in the transaction that took a use away, with the games it touched.
  * On PostgreSQL a game that another transaction is using right now (it holds the game's row) is left alone: it is
  * either being used, or that transaction will look at it itself.
  */
@@ -119,6 +119,7 @@ export async function findProvisionalGamesUsedBy(db: Db, userId: number): Promis
     .union(db.selectFrom('ratings').select('game_id').where('user_id', '=', userId))
     .union(db.selectFrom('favorites').select('game_id').where('user_id', '=', userId))
     .union(db.selectFrom('journal_entries').select('game_id').where('user_id', '=', userId))
+    .union(db.selectFrom('playthroughs').select('game_id').where('user_id', '=', userId))
     .union(
       db
         .selectFrom('list_items')

@@ -23,10 +23,10 @@ export function latestDateOnEarth(now = Date.now()): string {
   return new Date(now + LATEST_UTC_OFFSET_HOURS * HOUR_MS).toISOString().slice(0, 10)
 }
 
-/** The date of an entry (its format already checked by the schema): a real day, not in the future. */
-function checkedDate(date: string): string {
-  if (!isCalendarDate(date)) throw invalid({ date: ['Enter a real calendar date.'] })
-  if (date > latestDateOnEarth()) throw invalid({ date: ['Date cannot be in the future.'] })
+/** A day a request names (its format already checked by the schema): a real day, not in the future; `field` names it. */
+export function checkedDate(date: string, field = 'date'): string {
+  if (!isCalendarDate(date)) throw invalid({ [field]: ['Enter a real calendar date.'] })
+  if (date > latestDateOnEarth()) throw invalid({ [field]: ['Date cannot be in the future.'] })
   return date
 }
 
@@ -54,6 +54,7 @@ export function entryChangesOf(body: EntryUpdateBody): Partial<EntryValues> {
   if (body.spoilers !== undefined) changes.spoilers = body.spoilers
   if (body.liked !== undefined) changes.liked = body.liked
   if (body.rating !== undefined) changes.half_stars = body.rating === null ? null : body.rating * 2
+  if (body.playthrough !== undefined) changes.playthrough_id = body.playthrough
   return changes
 }
 
@@ -65,6 +66,7 @@ export function entryValuesOf(body: EntryCreateBody): EntryValues {
     spoilers: false,
     liked: false,
     half_stars: null,
+    playthrough_id: null,
     ...entryChangesOf(body),
     // Both required, so entryChangesOf has checked and mapped them: these only tell the compiler so.
     played_on: body.date,

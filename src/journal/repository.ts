@@ -15,6 +15,8 @@ export interface EntryValues {
   spoilers: boolean
   liked: boolean
   half_stars: number | null
+  /** The playthrough the entry is about: one of the author's own, of the same game. */
+  playthrough_id: number | null
 }
 
 /** The stored entry, without its presentation: enough to check ownership and apply an edit. */
@@ -47,7 +49,7 @@ function activityTypeOf(entry: Pick<EntryValues, 'review'>): 'review' | 'journal
 export async function findEntryRecord(db: Db, entryId: number): Promise<EntryRecord | undefined> {
   const row = await db
     .selectFrom('journal_entries')
-    .select(['id', 'user_id', 'game_id', 'played_on', 'entry_type', 'platform', 'review', 'spoilers', 'liked', 'half_stars'])
+    .select(['id', 'user_id', 'game_id', 'played_on', 'entry_type', 'platform', 'review', 'spoilers', 'liked', 'half_stars', 'playthrough_id'])
     .where('id', '=', entryId)
     .executeTakeFirst()
   return row && { ...row, spoilers: !!row.spoilers, liked: !!row.liked }
@@ -113,6 +115,7 @@ function selectEntries(db: Db, viewerId: number | undefined) {
       'journal_entries.liked',
       'journal_entries.half_stars',
       'journal_entries.like_count',
+      'journal_entries.playthrough_id',
       'journal_entries.created_at',
       'journal_entries.updated_at',
       'users.id as author_id',
@@ -161,6 +164,7 @@ function presentEntry(row: EntryRow): Entry {
     rating: row.half_stars === null ? null : row.half_stars / 2,
     like_count: row.like_count,
     comment_count: Number(row.comment_count ?? 0),
+    playthrough: row.playthrough_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
     ...(row.liked_by_me === undefined ? {} : { liked_by_me: !!row.liked_by_me }),

@@ -9,6 +9,7 @@ import { findGameIdByIdOrSlug, resolveGameId } from '../games/repository.js'
 import { decodeCursor, Page, pageOf } from '../http/cursor.js'
 import { forbidden, invalid, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
+import { requireOwnPlaythrough } from '../playthroughs/repository.js'
 import { UsernameParams } from '../users/schemas.js'
 import { requireUserIdByUsername } from '../users/repository.js'
 import { entryChangesOf, entryValuesOf } from './input.js'
@@ -75,7 +76,8 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
         summary: 'Log a game in your journal; with review text the entry is a review',
         description:
           'A rating also becomes your rating of the game, `liked` likes the game, and an entry of type finished, ' +
-          'played, replayed or abandoned marks the game played (and takes it off your backlog).',
+          'played, replayed or abandoned marks the game played (and takes it off your backlog). `playthrough` names ' +
+          'the playthrough the entry is about: one of your own, of the same game.',
         body: EntryCreateBody,
         response: { 201: Entry, ...errorResponses(400, 401, 404) },
       },
@@ -85,6 +87,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const values = entryValuesOf(request.body)
       const entry = await db.transaction().execute(async (trx) => {
         const gameId = await resolveGameId(trx, request.body, { userId: user.id, limits: config.newGames })
+        if (values.playthrough_id !== null) await requireOwnPlaythrough(trx, user.id, gameId, values.playthrough_id)
         await applyEntryToLibrary(trx, user.id, gameId, values)
         const entryId = await insertEntry(trx, user.id, gameId, values)
         return found(await findEntry(trx, entryId))
@@ -113,6 +116,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       return db.transaction().execute(async (trx) => {
         const entry = found(await findEntryRecord(trx, request.params.id))
         if (entry.user_id !== user.id) throw forbidden()
+        if (changes.playthrough_id != null) await requireOwnPlaythrough(trx, user.id, entry.game_id, changes.playthrough_id)
         await applyEntryToLibrary(trx, user.id, entry.game_id, changes)
         await updateEntry(trx, entry, changes)
         return found(await findEntry(trx, entry.id))

@@ -29,7 +29,7 @@ const EntryTypeInput = Type.Enum([...ENTRY_TYPES, ...Object.keys(ENTRY_TYPE_CODE
 
 const EntryTypeOutput = Type.Unsafe<EntryType>({ type: 'string', enum: [...ENTRY_TYPES] })
 
-const DateInput = Type.String({
+export const DateInput = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
   'x-error-message': 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.',
   description: 'The day it happened, YYYY-MM-DD; not in the future',
@@ -49,6 +49,9 @@ const EntryFields = {
   spoilers: Type.Optional(Type.Boolean({ default: false, description: 'The review gives away the story' })),
   liked: Type.Optional(Type.Boolean({ default: false, description: 'Also puts the game in your liked list' })),
   rating: Type.Optional(Nullable({ ...Stars, description: '0.5 to 5 stars; also becomes your rating of the game' })),
+  playthrough: Type.Optional(
+    Nullable({ ...Id, description: 'The playthrough the entry is about: one of your own, of the same game; null: none' }),
+  ),
 }
 
 export const EntryCreateBody = Type.Object(
@@ -69,6 +72,7 @@ export const EntryUpdateBody = Type.Object(
     spoilers: Type.Optional(Type.Boolean()),
     liked: Type.Optional(Type.Boolean()),
     rating: EntryFields.rating,
+    playthrough: EntryFields.playthrough,
   },
   { additionalProperties: false },
 )
@@ -104,6 +108,7 @@ export const Entry = Type.Object({
   rating: Nullable(Type.Number({ description: '0.5 to 5 stars' })),
   like_count: Type.Integer(),
   comment_count: Type.Integer(),
+  playthrough: Nullable(Type.Integer({ description: 'The id of the playthrough the entry is about, if any' })),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   liked_by_me: Type.Optional(Type.Boolean({ description: 'Reviews of a game, with a token: whether you liked it' })),

@@ -7,6 +7,7 @@ export const StatsCounts = Type.Object({
   backlog: Type.Integer(),
   wishlist: Type.Integer(),
   liked: Type.Integer(),
+  playing: Type.Integer({ description: 'Distinct games of the playthroughs they are playing now' }),
   ratings: Type.Integer(),
   reviews: Type.Integer(),
   journal_entries: Type.Integer(),

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
+import { sessionMinutesColumn } from '../playthroughs/repository.js'
 
 /**
  * Rows read per query. An account may own 100,000 list items with notes (over 100 MB exported), so an export is
@@ -95,10 +96,60 @@ const readJournal = (db: Db, userId: number) =>
     let query = db
       .selectFrom('journal_entries as e')
       .innerJoin('games as g', 'g.id', 'e.game_id')
-      .select([...GAME, 'e.id', 'e.played_on', 'e.entry_type', 'e.platform', 'e.review', 'e.spoilers', 'e.liked', 'e.half_stars', 'e.created_at'])
+      .select([
+        ...GAME,
+        'e.id',
+        'e.played_on',
+        'e.entry_type',
+        'e.platform',
+        'e.review',
+        'e.spoilers',
+        'e.liked',
+        'e.half_stars',
+        'e.playthrough_id',
+        'e.created_at',
+      ])
       .where('e.user_id', '=', userId)
     if (after) query = query.where('e.id', '>', after.id)
     return query.orderBy('e.id').limit(PAGE_SIZE).execute()
+  })
+
+const readPlaythroughs = (db: Db, userId: number) =>
+  pagesOf((after: { id: number } | undefined) => {
+    let query = db
+      .selectFrom('playthroughs as p')
+      .innerJoin('games as g', 'g.id', 'p.game_id')
+      .select([
+        ...GAME,
+        'p.id',
+        'p.platform',
+        'p.storefront',
+        'p.status',
+        'p.completion',
+        'p.started_on',
+        'p.finished_on',
+        'p.replay',
+        'p.difficulty',
+        'p.notes',
+        'p.adjustment_minutes',
+        'p.created_at',
+        'p.updated_at',
+        sessionMinutesColumn,
+      ])
+      .where('p.user_id', '=', userId)
+    if (after) query = query.where('p.id', '>', after.id)
+    return query.orderBy('p.id').limit(PAGE_SIZE).execute()
+  })
+
+const readPlaySessions = (db: Db, userId: number) =>
+  pagesOf((after: { id: number } | undefined) => {
+    let query = db
+      .selectFrom('play_sessions as s')
+      .innerJoin('playthroughs as p', 'p.id', 's.playthrough_id')
+      .select(['s.id', 's.playthrough_id', 'p.game_id', 's.played_on', 's.minutes', 's.note', 's.source', 's.created_at'])
+      .where('p.user_id', '=', userId)
+    if (after) query = query.where('s.id', '>', after.id)
+    return query.orderBy('s.id').limit(PAGE_SIZE).execute()
   })
 
 const readComments = (db: Db, userId: number) =>
@@ -152,6 +203,16 @@ const CSV_COLUMNS = [
   'username',
   'text',
   'created_at',
+  'playthrough_id',
+  'storefront',
+  'completion',
+  'started_on',
+  'finished_on',
+  'replay',
+  'difficulty',
+  'adjustment_minutes',
+  'minutes',
+  'source',
 ] as const
 
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>>
@@ -218,9 +279,53 @@ const SECTIONS: Section[] = [
       spoilers: !!row.spoilers,
       liked: !!row.liked,
       rating: starsOf(row.half_stars),
+      playthrough: row.playthrough_id,
       created_at: row.created_at,
     }),
-    ({ id: _id, game, ...entry }) => ({ record: 'journal', ...csvGame(game), ...entry }),
+    ({ id: _id, game, playthrough, ...entry }) => ({ record: 'journal', ...csvGame(game), ...entry, playthrough_id: playthrough }),
+  ),
+  section(
+    'playthroughs',
+    readPlaythroughs,
+    (row) => ({
+      id: row.id,
+      game: gameOf(row),
+      platform: row.platform,
+      storefront: row.storefront,
+      status: row.status,
+      completion: row.completion,
+      started_on: row.started_on,
+      finished_on: row.finished_on,
+      replay: !!row.replay,
+      difficulty: row.difficulty,
+      notes: row.notes,
+      adjustment_minutes: row.adjustment_minutes,
+      minutes: Number(row.session_minutes ?? 0) + row.adjustment_minutes,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    }),
+    ({ id, game, notes, updated_at: _updatedAt, ...playthrough }) => ({
+      record: 'playthrough',
+      playthrough_id: id,
+      ...csvGame(game),
+      ...playthrough,
+      text: notes,
+    }),
+  ),
+  section(
+    'play_sessions',
+    readPlaySessions,
+    (row) => ({
+      id: row.id,
+      playthrough: row.playthrough_id,
+      game: row.game_id,
+      date: row.played_on,
+      minutes: row.minutes,
+      note: row.note,
+      source: row.source,
+      created_at: row.created_at,
+    }),
+    ({ id: _id, playthrough, game, ...session }) => ({ record: 'play_session', playthrough_id: playthrough, game_id: game, ...session }),
   ),
   section(
     'review_comments',

@@ -179,6 +179,8 @@ export interface ProfileData {
   liked: GameSummaryRow[]
   backlog: GameSummaryRow[]
   wishlist: GameSummaryRow[]
+  /** The games of the playthroughs they are playing, each once, the newest playthrough first. */
+  playing: GameSummaryRow[]
   favorites: GameSummaryRow[]
   following: number[]
   followers: number[]
@@ -196,10 +198,16 @@ type ProfileRow = Pick<ProfileData, 'id' | 'username' | 'email' | 'bio' | 'locat
   StatsCountsRow & {
     use_gravatar: boolean | number
     statuses: JsonColumn<(GameSummaryRow & { status: GameStatus })[]>
+    playing_games: JsonColumn<GameSummaryRow[]>
     favorites: JsonColumn<GameSummaryRow[]>
     following_ids: JsonColumn<number[]>
     follower_ids: JsonColumn<number[]>
   }
+
+/** The games of a person's (`u`) playthroughs being played: of two of one game, the later one. */
+const PLAYING_GAMES = `from playthroughs p join games g on g.id = p.game_id where p.user_id = u.id and p.status = 'playing'
+  and not exists (select 1 from playthroughs later where later.user_id = p.user_id and later.game_id = p.game_id
+    and later.status = 'playing' and later.id > p.id)`
 
 /**
  * Reads of profiles, compiled once: the version of a profile (one indexed row), and a whole profile in ONE
@@ -216,6 +224,7 @@ export function createProfileReads(db: Db) {
     (param) => sql`
       select u.id, u.username, u.email, u.bio, u.location, u.twitter, u.gravatar, u.use_gravatar,
         ${json.objects({ status: 's.status', ...game }, 'from game_statuses s join games g on g.id = s.game_id where s.user_id = u.id', 's.created_at desc, g.id desc')} as statuses,
+        ${json.objects(game, PLAYING_GAMES, 'p.id desc')} as playing_games,
         ${json.objects(game, 'from favorites f join games g on g.id = f.game_id where f.user_id = u.id', 'f.position')} as favorites,
         ${json.values('f.followee_id', 'from follows f where f.follower_id = u.id', 'f.created_at')} as following_ids,
         ${json.values('f.follower_id', 'from follows f where f.followee_id = u.id', 'f.created_at')} as follower_ids,
@@ -239,6 +248,7 @@ export function createProfileReads(db: Db) {
         gravatar: row.gravatar,
         use_gravatar: !!row.use_gravatar,
         ...lists,
+        playing: parseJson(row.playing_games),
         favorites: parseJson(row.favorites),
         following: parseJson(row.following_ids),
         followers: parseJson(row.follower_ids),

@@ -72,6 +72,7 @@ export const Profile = Type.Object({
   liked: Type.Array(GameSummary),
   backlog: Type.Array(GameSummary),
   wishlist: Type.Array(GameSummary),
+  playing: Type.Array(GameSummary, { description: 'The games of the playthroughs they are playing now, the newest playthrough first' }),
   favorites: Type.Array(GameSummary),
   following: Type.Array(Type.Integer(), { description: 'Ids of the users this user follows, in follow order.' }),
   followers: Type.Array(Type.Integer(), { description: 'Ids of the users following this user, in follow order.' }),

@@ -7,6 +7,7 @@ export const ZERO_COUNTS: StatsCounts = {
   backlog: 0,
   wishlist: 0,
   liked: 0,
+  playing: 0,
   ratings: 0,
   reviews: 0,
   journal_entries: 0,

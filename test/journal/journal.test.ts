@@ -91,6 +91,7 @@ describeEachDatabase('journal: POST/PATCH/DELETE /api/actions/journal/ and a pro
       rating: 4.5,
       like_count: 0,
       comment_count: 0,
+      playthrough: null,
     })
   })
 

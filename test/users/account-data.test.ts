@@ -28,6 +28,16 @@ const CSV_COLUMNS = [
   'username',
   'text',
   'created_at',
+  'playthrough_id',
+  'storefront',
+  'completion',
+  'started_on',
+  'finished_on',
+  'replay',
+  'difficulty',
+  'adjustment_minutes',
+  'minutes',
+  'source',
 ]
 
 const NO_CREDENTIALS = { detail: 'Authentication credentials were not provided.' }
@@ -293,9 +303,12 @@ describeEachDatabase('your data: GET /api/users/me/export, DELETE /api/users/use
             spoilers: true,
             liked: true,
             rating: 4.5,
+            playthrough: null,
             created_at: entry.created_at,
           },
         ],
+        playthroughs: [],
+        play_sessions: [],
         review_comments: [],
         lists: [
           {
@@ -439,7 +452,17 @@ describeEachDatabase('your data: GET /api/users/me/export, DELETE /api/users/use
       assert.equal(json.status, 200)
       const { exported_at: _exportedAt, profile, ...rest } = json.body
       assert.equal(profile.email, 'alice@example.com')
-      assert.deepEqual(rest, { following: [], statuses: [], favorites: [], ratings: [], journal: [], review_comments: [], lists: [] })
+      assert.deepEqual(rest, {
+        following: [],
+        statuses: [],
+        favorites: [],
+        ratings: [],
+        journal: [],
+        playthroughs: [],
+        play_sessions: [],
+        review_comments: [],
+        lists: [],
+      })
 
       const csv = await exportData(alice, '?format=csv')
       const [header, ...rows] = parseCsv(csv.text)

@@ -26,6 +26,7 @@ const publicProfile = (user: User) => ({
   liked: [],
   backlog: [],
   wishlist: [],
+  playing: [],
   favorites: [],
   following: [],
   followers: [],
