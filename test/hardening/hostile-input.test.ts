@@ -157,6 +157,8 @@ interface Seed {
   entryId: number
   commentId: number
   listId: number
+  playthroughId: number
+  sessionId: number
 }
 
 async function seed(testApp: TestApp): Promise<Seed> {
@@ -203,6 +205,14 @@ async function seed(testApp: TestApp): Promise<Seed> {
   await expect(call(app, 'POST', '/api/actions/ratings/', { token: bob.token, body: { game: g2, rating: 3 } }), 200)
   await expect(call(app, 'POST', '/api/actions/backlog/', { token: alice.token, body: { game: g3 } }), 200)
   await expect(call(app, 'POST', '/api/actions/favorites/add/', { token: alice.token, body: { game: g0 } }), 200)
+  const playthrough = await expect(
+    call(app, 'POST', '/api/playthroughs/', { token: alice.token, body: { game: g0, platform: 'PC', started_on: '2024-01-01' } }),
+    201,
+  )
+  const { session } = await expect(
+    call(app, 'POST', `/api/playthroughs/${playthrough.id}/sessions`, { token: alice.token, body: { date: '2024-01-02', minutes: 45 } }),
+    201,
+  )
 
   const seedUser = (user: typeof alice): SeedUser => ({ id: user.id, username: user.username, email: user.email, token: user.token })
   return {
@@ -214,6 +224,8 @@ async function seed(testApp: TestApp): Promise<Seed> {
     entryId: entry.id,
     commentId: comment.id,
     listId: list.id,
+    playthroughId: playthrough.id,
+    sessionId: session.id,
   }
 }
 
@@ -431,6 +443,9 @@ function poolsOf(seeded: Seed): Pools {
     platform: ['PC', null],
     review: ['Great game', '', null],
     favorites: [[], seeded.gameIds.slice(0, 2), [seeded.gameIds[3]]],
+    started_on: ['2024-01-01', null],
+    finished_on: ['2024-02-01', null],
+    playthrough: [seeded.playthroughId, null],
   }
 }
 
@@ -648,8 +663,11 @@ function validSegment(operation: Operation, parameter: Parameter, seeded: Seed, 
       return fc.constantFrom(...seeded.gameIds.map(String), ...seeded.slugs).map(pct)
     case 'commentId':
       return ids(seeded.commentId)
+    case 'session_id':
+      return ids(seeded.sessionId)
     default:
       if (operation.path.includes('/lists/')) return ids(seeded.listId)
+      if (operation.path.includes('/playthroughs/')) return ids(seeded.playthroughId)
       if (operation.path.includes('/journal/')) return user === 0 ? ids(seeded.reviewId) : ids(seeded.entryId)
       if (operation.path.includes('/reviews/')) return ids(seeded.reviewId)
       return ids(seeded.reviewId, seeded.entryId, seeded.commentId, seeded.listId, ...seeded.gameIds)
