@@ -12,7 +12,7 @@ import * as m0009 from './migrations/0009_playthroughs.js'
 import * as m0010 from './migrations/0010_playthroughs_from_journal.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_users_follows_games': m0001,
   '0002_library_activity': m0002,
   '0003_read_paths': m0003,

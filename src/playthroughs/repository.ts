@@ -199,6 +199,23 @@ export async function findSessions(db: Db, playthroughId: number): Promise<PlayS
   return rows.map(presentSession)
 }
 
+/** The columns of a playthrough (`p`) that its answers show as they are. */
+export const PLAYTHROUGH_COLUMNS = [
+  'p.id',
+  'p.platform',
+  'p.storefront',
+  'p.status',
+  'p.completion',
+  'p.started_on',
+  'p.finished_on',
+  'p.replay',
+  'p.difficulty',
+  'p.notes',
+  'p.adjustment_minutes',
+  'p.created_at',
+  'p.updated_at',
+] as const
+
 /** The sum of the minutes of a playthrough's (`p`) sessions, as a column: null when it has none. */
 export function sessionMinutesColumn(eb: ExpressionBuilder<Tables & { p: PlaythroughsTable }, 'p'>) {
   return eb
@@ -215,19 +232,7 @@ function selectPlaythroughs(db: Db) {
     .innerJoin('users as u', 'u.id', 'p.user_id')
     .innerJoin('games as g', 'g.id', 'p.game_id')
     .select([
-      'p.id',
-      'p.platform',
-      'p.storefront',
-      'p.status',
-      'p.completion',
-      'p.started_on',
-      'p.finished_on',
-      'p.replay',
-      'p.difficulty',
-      'p.notes',
-      'p.adjustment_minutes',
-      'p.created_at',
-      'p.updated_at',
+      ...PLAYTHROUGH_COLUMNS,
       'u.id as user_id',
       'u.username',
       'u.gravatar',

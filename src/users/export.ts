@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
-import { sessionMinutesColumn } from '../playthroughs/repository.js'
+import { PLAYTHROUGH_COLUMNS, sessionMinutesColumn } from '../playthroughs/repository.js'
 
 /**
  * Rows read per query. An account may own 100,000 list items with notes (over 100 MB exported), so an export is
@@ -119,23 +119,7 @@ const readPlaythroughs = (db: Db, userId: number) =>
     let query = db
       .selectFrom('playthroughs as p')
       .innerJoin('games as g', 'g.id', 'p.game_id')
-      .select([
-        ...GAME,
-        'p.id',
-        'p.platform',
-        'p.storefront',
-        'p.status',
-        'p.completion',
-        'p.started_on',
-        'p.finished_on',
-        'p.replay',
-        'p.difficulty',
-        'p.notes',
-        'p.adjustment_minutes',
-        'p.created_at',
-        'p.updated_at',
-        sessionMinutesColumn,
-      ])
+      .select([...GAME, ...PLAYTHROUGH_COLUMNS, sessionMinutesColumn])
       .where('p.user_id', '=', userId)
     if (after) query = query.where('p.id', '>', after.id)
     return query.orderBy('p.id').limit(PAGE_SIZE).execute()

@@ -2,16 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Migrator, sql, type Migration } from 'kysely'
 import { isPostgres, openDatabase, type Db } from '../../src/db/database.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
-import * as m0001 from '../../src/db/migrations/0001_users_follows_games.js'
-import * as m0002 from '../../src/db/migrations/0002_library_activity.js'
-import * as m0003 from '../../src/db/migrations/0003_read_paths.js'
-import * as m0004 from '../../src/db/migrations/0004_username_skeletons.js'
-import * as m0005 from '../../src/db/migrations/0005_provisional_games.js'
-import * as m0006 from '../../src/db/migrations/0006_avatar_seeds.js'
-import * as m0007 from '../../src/db/migrations/0007_trusted_devices.js'
-import * as m0008 from '../../src/db/migrations/0008_answer_versions.js'
-import * as m0009 from '../../src/db/migrations/0009_playthroughs.js'
+import { migrations, migrateToLatest } from '../../src/db/migrate.js'
 import type { EntryType } from '../../src/db/tables.js'
 import { timestamp } from '../../src/db/time.js'
 import { insertGame } from '../../src/games/repository.js'
@@ -19,17 +10,7 @@ import { createProfileReads, insertUser } from '../../src/users/repository.js'
 import { newUserRow } from '../helpers/fixtures.js'
 import { createTestDatabase, testedDatabases } from '../helpers/app.js'
 
-const BEFORE_0010: Record<string, Migration> = {
-  '0001_users_follows_games': m0001,
-  '0002_library_activity': m0002,
-  '0003_read_paths': m0003,
-  '0004_username_skeletons': m0004,
-  '0005_provisional_games': m0005,
-  '0006_avatar_seeds': m0006,
-  '0007_trusted_devices': m0007,
-  '0008_answer_versions': m0008,
-  '0009_playthroughs': m0009,
-}
+const BEFORE_0010: Record<string, Migration> = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0010'))
 
 async function migrateBefore0010(db: Db): Promise<void> {
   const schema = isPostgres(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined
