@@ -170,7 +170,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(journalRoutes, { db, reads, config, auth })
   await app.register(listsRoutes, { db, reads, config, auth })
   await app.register(statsRoutes, { reads })
-  await app.register(libraryRoutes, { reads })
+  await app.register(libraryRoutes, { reads, config })
   await app.register(activityRoutes, { reads, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
