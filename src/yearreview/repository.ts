@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import type { Completion, PlaythroughStatus } from '../db/tables.js'
+import type { PlaythroughStatus } from '../db/tables.js'
 import type { GameSummary } from '../games/schemas.js'
 import { COMPLETION_LEVELS, genreElements, hoursOf, playthroughMinutesSql } from '../stats/playtime.js'
 import { usernameKey } from '../users/usernames.js'
@@ -77,24 +77,22 @@ async function findYearNumbers(db: Db, userId: number, year: number): Promise<Ye
     order by 1, 3 desc, 2
   `.execute(db)
 
-  const months = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, minutes: 0, finished: 0 }))
-  const monthOf = (name: string | null) => months[Number(name) - 1]!
-  const completions = Object.fromEntries(COMPLETION_LEVELS.map((level) => [level, 0])) as Record<Completion, number>
-  const result = { games_finished: 0, started: 0, top_platforms: [] as YearNumbers['top_platforms'], top_genres: [] as YearNumbers['top_genres'] }
-  for (const { kind, name, value } of rows) {
-    const n = Number(value)
-    if (kind === 'month_minutes') monthOf(name).minutes = n
-    else if (kind === 'month_finished') monthOf(name).finished = n
-    else if (kind === 'completion') completions[name as Completion] = n
-    else if (kind === 'games_finished' || kind === 'started') result[kind] = n
-    else (kind === 'platform' ? result.top_platforms : result.top_genres).push({ name: name as string, hours: hoursOf(n) })
-  }
+  const of = (kind: NumberKind) => rows.filter((row) => row.kind === kind)
+  const countOf = (kind: NumberKind, name: string | null = null) => Number(of(kind).find((row) => row.name === name)?.value ?? 0)
+  const named = (kind: NumberKind) => of(kind).map((row) => ({ name: row.name as string, hours: hoursOf(row.value) }))
+  const months = Array.from({ length: 12 }, (_, i) => {
+    const month = String(i + 1).padStart(2, '0')
+    return { month: i + 1, minutes: countOf('month_minutes', month), finished: countOf('month_finished', month) }
+  })
   return {
-    ...result,
     finished: months.reduce((sum, month) => sum + month.finished, 0),
+    games_finished: countOf('games_finished'),
+    started: countOf('started'),
     hours: hoursOf(months.reduce((sum, month) => sum + month.minutes, 0)),
     months: months.map(({ month, minutes, finished }) => ({ month, hours: hoursOf(minutes), finished })),
-    completions,
+    top_platforms: named('platform'),
+    top_genres: named('genre'),
+    completions: Object.fromEntries(COMPLETION_LEVELS.map((level) => [level, countOf('completion', level)])) as YearNumbers['completions'],
   }
 }
 
