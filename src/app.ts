@@ -23,6 +23,7 @@ import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
 import { playthroughsRoutes } from './playthroughs/routes.js'
 import { registerWebApp } from './web/site.js'
+import { yearReviewRoutes } from './yearreview/routes.js'
 
 /** How long closing waits for requests whose clients have gone (each is bounded by its query timeouts anyway). */
 const CLOSE_GRACE_MS = 10_000
@@ -171,7 +172,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(journalRoutes, { db, reads, config, auth })
   await app.register(listsRoutes, { db, reads, config, auth })
   await app.register(statsRoutes, { reads })
-  await app.register(libraryRoutes, { reads })
+  await app.register(yearReviewRoutes, { reads })
+  await app.register(libraryRoutes, { reads, config })
   await app.register(activityRoutes, { reads, auth })
   await app.register(playthroughsRoutes, { db, reads, config, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

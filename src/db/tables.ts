@@ -18,6 +18,7 @@ export interface Tables {
   activities: ActivitiesTable
   retired_usernames: RetiredUsernamesTable
   game_additions: GameAdditionsTable
+  catalog_version: CatalogVersionTable
   playthroughs: PlaythroughsTable
   play_sessions: PlaySessionsTable
 }
@@ -106,6 +107,11 @@ export interface GamesTable {
   provisional: ColumnType<boolean | number, boolean | undefined, boolean>
   /** Bumped by triggers whenever what the game page shows changes (migration 0008). */
   version: Generated<number>
+}
+
+/** One row: bumped by triggers whenever what a search of the catalog shows changes (migration 0008). */
+export interface CatalogVersionTable {
+  version: number
 }
 
 /** One game an account added to the catalog; rows older than a day are only kept until its next addition. */

@@ -3,13 +3,14 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
 import { jsonAggregates, parseJson, type JsonColumn } from '../db/json.js'
 import { prepareQuery } from '../db/prepared.js'
-import type { GameStatus, Tables } from '../db/tables.js'
+import type { Completion, GameStatus, Tables } from '../db/tables.js'
 import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
+import { COMPLETION_LEVELS, hoursOf, playthroughMinutesSql } from '../stats/playtime.js'
 import { checkedGameName } from './input.js'
 import { recordGameAddition, requireNewGameAllowance, type GameAdder } from './provisional.js'
-import type { GameDetails, ViewerState } from './schemas.js'
+import { TIME_TO_BEAT_MIN_PEOPLE, type GameDetails, type ViewerState } from './schemas.js'
 
 /** What we know of a game when adding or updating it; unknown fields are left out or null. */
 export interface GameInput {
@@ -228,6 +229,33 @@ type GameDetailsRow = Omit<GameDetails, 'platforms' | 'genres' | 'developers' | 
   status_counts: JsonColumn<[GameStatus, number][]>
   star_counts: JsonColumn<[number, number][]>
   reviews: number
+  playing_now: number
+  time_to_beat: JsonColumn<[Completion, number, number | string][]>
+}
+
+/**
+ * For each completion level of the game `g`: how many people finished it at that level, and the median time of
+ * their runs (each person's latest finished playthrough at that level, so one person's replays do not weigh
+ * more). The median is the mean of the middle one or two of the times in order; unfinished playthroughs never
+ * count.
+ */
+function timeToBeatSql(db: Db): string {
+  return `
+    select completion, max(people) as people,
+      avg(case when place in ((people + 1) / 2, (people + 2) / 2) then minutes end) as median_minutes
+    from (
+      select completion, minutes,
+        row_number() over (partition by completion order by minutes) as place,
+        count(*) over (partition by completion) as people
+      from (
+        select p.completion, ${playthroughMinutesSql(db, 'p')} as minutes,
+          row_number() over (partition by p.user_id, p.completion order by coalesce(p.finished_on, '') desc, p.id desc) as latest
+        from playthroughs p
+        where p.game_id = g.id and p.status = 'finished' and p.completion is not null
+      ) as runs
+      where latest = 1
+    ) as ranked
+    group by completion`
 }
 
 /**
@@ -252,7 +280,9 @@ export function createGameReads(db: Db) {
       select ${sql.join(GAME_DETAIL_COLUMNS.map((column) => sql.ref(`g.${column}`)))},
         ${json.arrays(['status', 'n'], 'select status, count(*) as n from game_statuses where game_id = g.id group by status')} as status_counts,
         ${json.arrays(['half_stars', 'n'], 'select half_stars, count(*) as n from ratings where game_id = g.id group by half_stars')} as star_counts,
-        (select count(*) from journal_entries where game_id = g.id and review is not null) as reviews
+        (select count(*) from journal_entries where game_id = g.id and review is not null) as reviews,
+        (select count(distinct user_id) from playthroughs where game_id = g.id and status = 'playing') as playing_now,
+        ${json.arrays(['completion', 'people', 'median_minutes'], timeToBeatSql(db))} as time_to_beat
       from games g where g.id = ${param('id')} or g.slug = ${param('slug')}`,
   )
   const byIdOrSlug = (idOrSlug: string): ByIdOrSlug => ({ id: idFromPath(idOrSlug) ?? null, slug: idOrSlug })
@@ -294,7 +324,7 @@ function viewerStateOf(row: ViewerStateRow): ViewerState {
   }
 }
 
-function gameDetailsOf({ status_counts, star_counts, reviews, ...game }: GameDetailsRow): Omit<GameDetails, 'viewer'> {
+function gameDetailsOf({ status_counts, star_counts, reviews, playing_now, time_to_beat, ...game }: GameDetailsRow): Omit<GameDetails, 'viewer'> {
   const count = new Map(parseJson(status_counts).map(([status, n]) => [status, Number(n)]))
   const histogram = Array.from({ length: 10 }, () => 0)
   for (const [halfStars, n] of parseJson(star_counts)) histogram[halfStars - 1] = Number(n)
@@ -314,8 +344,19 @@ function gameDetailsOf({ status_counts, star_counts, reviews, ...game }: GameDet
       backlogs: count.get('backlog') ?? 0,
       wishlists: count.get('wishlist') ?? 0,
       reviews: Number(reviews),
+      playing_now: Number(playing_now),
+      time_to_beat: timeToBeatOf(parseJson(time_to_beat)),
     },
   }
+}
+
+function timeToBeatOf(rows: [Completion, number, number | string][]): GameDetails['community']['time_to_beat'] {
+  const byLevel = new Map(rows.map(([level, people, median]) => [level, { people: Number(people), median }]))
+  const levels = COMPLETION_LEVELS.map((level) => {
+    const { people, median } = byLevel.get(level) ?? { people: 0, median: null }
+    return [level, { hours: people >= TIME_TO_BEAT_MIN_PEOPLE ? hoursOf(median) : null, people }] as const
+  })
+  return Object.fromEntries(levels) as GameDetails['community']['time_to_beat']
 }
 
 /** What one person has done with one game, in one query (the query a signed-in game page reads beside its version). */

@@ -19,7 +19,7 @@ import {
   SearchQuery,
   type ViewerState,
 } from './schemas.js'
-import { createGameSearch } from './search.js'
+import { createGameSearch, createSearchAnswers } from './search.js'
 
 export interface GamesRoutesOptions {
   db: Db
@@ -34,7 +34,10 @@ const tags = ['games']
 export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
   const popularGames = createPopularGames(reads, { ttlMs: config.popularCacheSeconds * 1000 })
-  const searchGames = createGameSearch(reads)
+  const searchAnswers = createSearchAnswers(reads, createGameSearch(reads), {
+    maxBytes: config.answerCacheBytes,
+    maxAgeMs: config.popularCacheSeconds * 1000,
+  })
   /** For a search that has just written games IGDB gave to the primary, which the replica may not have yet. */
   const searchPrimary = createGameSearch(db)
 
@@ -49,7 +52,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         response: { 200: Type.Array(SearchHit), ...errorResponses(400) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { name } = request.params
       if (searchIgdb) {
         const { cached, error } = await searchIgdb(name, request.query.limit)
@@ -59,7 +62,8 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         }
         if (cached > 0) return searchPrimary(name, request.query.limit)
       }
-      return searchGames(name, request.query.limit)
+      const body = await searchAnswers(name, request.query.limit, (hits) => reply.serializeInput(hits as never, '200') as string)
+      return sendJsonBytes(reply, body)
     },
   )
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Nullable } from '../http/schemas.js'
+import { PerCompletion } from '../stats/schemas.js'
 
 /** A game as lists show it. */
 export const GameSummary = Type.Object({
@@ -37,6 +38,9 @@ export const ViewerState = Type.Object({
 })
 export type ViewerState = Static<typeof ViewerState>
 
+/** A community median of fewer people's times would say more about them than about the game. */
+export const TIME_TO_BEAT_MIN_PEOPLE = 3
+
 export const GameDetails = Type.Object({
   ...GameSummary.properties,
   summary: Nullable(Type.String()),
@@ -58,6 +62,17 @@ export const GameDetails = Type.Object({
     backlogs: Type.Integer(),
     wishlists: Type.Integer(),
     reviews: Type.Integer(),
+    playing_now: Type.Integer({ description: 'People with a playthrough of it going on (status "playing")' }),
+    time_to_beat: PerCompletion(
+      Type.Object({
+        hours: Nullable(
+          Type.Number({
+            description: `Median hours of the people's finished playthroughs at this level, once ${TIME_TO_BEAT_MIN_PEOPLE} or more have finished at it`,
+          }),
+        ),
+        people: Type.Integer({ description: 'People who have finished it at this level; each counts once, by their latest such playthrough' }),
+      }),
+    ),
   }),
   viewer: Type.Optional(ViewerState),
 })

@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
 import type { Tables } from '../db/tables.js'
+import { createAnswerCache } from '../http/answer-cache.js'
 import { searchNameOf } from './repository.js'
 
 /** How many index candidates are ranked in full for one search. */
@@ -64,6 +65,34 @@ export function createGameSearch(db: Db): (query: string, limit: number) => Prom
       )
       .slice(0, limit)
       .map(({ candidate: { search_name: _, popularity: __, provisional: ___, ...hit } }) => hit)
+  }
+}
+
+export type GameSearch = ReturnType<typeof createGameSearch>
+
+/**
+ * Search answers kept serialized, per query and limit, and checked on every request against the catalog's
+ * version (migration 0008): a game added, deleted or renamed is in the very next answer. Popularity, a
+ * tie-break that moves with every list change, is not in that version, so a kept answer's order is at most
+ * `maxAgeMs` old (the popular games' period; 0 keeps nothing).
+ */
+export function createSearchAnswers(
+  db: Db,
+  search: GameSearch,
+  { maxBytes, maxAgeMs, now = Date.now }: { maxBytes: number; maxAgeMs: number; now?: () => number },
+) {
+  const cache = createAnswerCache<null>(maxBytes)
+  const catalogVersion = prepareQuery<Record<string, never>, { version: number }>(db, () =>
+    db.selectFrom('catalog_version').select('version'),
+  )
+  return async (query: string, limit: number, serialize: (hits: SearchHit[]) => string): Promise<Buffer> => {
+    const key = `${limit}:${searchNameOf(query)}`
+    const row = await catalogVersion.first({})
+    const version = `${row?.version}.${maxAgeMs > 0 ? Math.floor(now() / maxAgeMs) : now()}`
+    const kept = cache.get(key, version)
+    if (kept) return kept.body
+    const body = Buffer.from(serialize(await search(query, limit)))
+    return maxAgeMs > 0 ? cache.set(key, version, body, null).body : body
   }
 }
 

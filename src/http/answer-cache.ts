@@ -142,21 +142,23 @@ export function createVersionedAnswers<T, V>(options: {
   return async function sendVersioned(
     request: FastifyRequest,
     reply: FastifyReply,
-    head: { id: number; version: number; viewer: V | undefined },
+    head: { id: number; version: number; viewer: V | undefined; part?: string },
     read: () => Promise<FreshAnswer<T> | undefined>,
   ): Promise<FastifyReply> {
     const { id, viewer } = head
     const version = `${options.kind}${id}.${head.version}.${format}`
     const tag = viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
     if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
-    let kept = cache.get(String(id), version)
+    // `part`: which of the entity's answers (a list and page of a library), kept apart under the one version.
+    const key = head.part === undefined ? String(id) : `${id}:${head.part}`
+    let kept = cache.get(key, version)
     if (!kept) {
       const fresh = await read()
       if (!fresh) throw notFound()
       const body = Buffer.from(reply.serializeInput(fresh.publicAnswer as never, '200') as string)
       // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
       // now, not kept under that version.
-      kept = fresh.id === id ? cache.set(String(id), version, body, fresh.data) : { version, body, data: fresh.data }
+      kept = fresh.id === id ? cache.set(key, version, body, fresh.data) : { version, body, data: fresh.data }
     }
     if (viewer === undefined) return sendJsonBytes(reply, kept.body)
     return sendJsonBytes(reply, withViewerFields(kept.body, options.viewerFields(kept.data, viewer)))

@@ -81,7 +81,10 @@ export function createLibraryReads(db: Db) {
   const libraryPages = { first: libraryPageQuery(false), next: libraryPageQuery(true) }
   const ratingsPages = { first: ratingsPageQuery(false), next: ratingsPageQuery(true) }
 
-  /** One of a person's lists, newest first, a page at a time (cursor: when the last game was added, its id). */
+  /**
+   * One of a person's lists, newest first, a page at a time (cursor: when the last game was added, its id), and
+   * whose it is.
+   */
   async function findLibraryPage(username: string, status: GameStatus, after: [string, number] | undefined, limit: number) {
     const row = await (after ? libraryPages.next : libraryPages.first).first({
       usernameKey: usernameKey(username),
@@ -92,8 +95,8 @@ export function createLibraryReads(db: Db) {
     if (!row) return undefined
     const page = pageOf(parseJson(row.games), limit, (last) => [last.created_at, last.id])
     return {
-      results: page.results.map(({ created_at, ...game }) => ({ game, added_at: created_at })),
-      next: page.next,
+      userId: row.id,
+      page: { results: page.results.map(({ created_at, ...game }) => ({ game, added_at: created_at })), next: page.next },
     }
   }
 

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
-import { isPostgres, type Db } from '../db/database.js'
+import type { Db } from '../db/database.js'
+import { genreElements, hoursOf } from './playtime.js'
 import type { Stats, StatsCounts } from './schemas.js'
 
 const TOP = 5
@@ -54,9 +55,9 @@ export async function findStatsCounts(db: Db, userId: number): Promise<StatsCoun
   return statsCountsOf(rows[0] as StatsCountsRow)
 }
 
-/** A person's numbers and charts, each aggregated in SQL: five queries whatever the size of their library. */
+/** A person's numbers and charts, each aggregated in SQL: six queries whatever the size of their library. */
 export async function findStats(db: Db, userId: number): Promise<Stats> {
-  const [counts, finished, distribution, platforms, genres] = await Promise.all([
+  const [counts, finished, distribution, platforms, genres, playtime] = await Promise.all([
     findStatsCounts(db, userId),
     db
       .selectFrom('journal_entries')
@@ -86,6 +87,7 @@ export async function findStats(db: Db, userId: number): Promise<Stats> {
       .limit(TOP)
       .execute(),
     findTopGenres(db, userId),
+    findPlaytime(db, userId),
   ])
   const histogram = Array.from({ length: 10 }, () => 0)
   for (const row of distribution) histogram[row.half_stars - 1] = Number(row.count)
@@ -95,23 +97,48 @@ export async function findStats(db: Db, userId: number): Promise<Stats> {
     rating_distribution: histogram,
     top_platforms: platforms.map((row) => ({ name: row.name as string, count: Number(row.count) })),
     top_genres: genres,
+    ...playtime,
   }
 }
 
 /** Genres are JSON arrays in `games.genres`; each database unnests them its own way. */
 async function findTopGenres(db: Db, userId: number) {
-  const genres = isPostgres(db)
-    ? sql`json_array_elements_text(games.genres::json) as genre(value)`
-    : sql`json_each(games.genres) as genre`
   const { rows } = await sql<{ name: string; count: number }>`
     select genre.value as name, count(*) as count
     from game_statuses
     join games on games.id = game_statuses.game_id
-    cross join ${genres}
+    cross join ${genreElements(db)}
     where game_statuses.user_id = ${userId} and game_statuses.status = 'played'
     group by genre.value
     order by count(*) desc, genre.value
     limit ${TOP}
   `.execute(db)
   return rows.map((row) => ({ name: row.name, count: Number(row.count) }))
+}
+
+/**
+ * Hours of play sessions by year (of the session's date) and by platform (of its playthrough; none, not
+ * counted), in one query. A playthrough's adjustment has no date, so neither counts it.
+ */
+async function findPlaytime(db: Db, userId: number): Promise<Pick<Stats, 'hours_per_year' | 'hours_per_platform'>> {
+  const { rows } = await sql<{ kind: 'year' | 'platform'; name: string; minutes: number | string }>`
+    select 'year' as kind, substr(s.played_on, 1, 4) as name, sum(s.minutes) as minutes
+    from play_sessions s join playthroughs p on p.id = s.playthrough_id
+    where p.user_id = ${userId}
+    group by substr(s.played_on, 1, 4)
+    union all
+    select 'platform', p.platform, sum(s.minutes)
+    from play_sessions s join playthroughs p on p.id = s.playthrough_id
+    where p.user_id = ${userId} and p.platform is not null
+    group by p.platform
+    order by 1, 2
+  `.execute(db)
+  const of = (kind: 'year' | 'platform') => rows.filter((row) => row.kind === kind)
+  return {
+    hours_per_year: of('year').map((row) => ({ year: Number(row.name), hours: hoursOf(row.minutes) })),
+    // Sorted by name in SQL; a stable sort keeps that order among platforms of equal time.
+    hours_per_platform: of('platform')
+      .sort((a, b) => Number(b.minutes) - Number(a.minutes))
+      .map((row) => ({ name: row.name, hours: hoursOf(row.minutes) })),
+  }
 }

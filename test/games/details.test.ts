@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { beforeEach, it } from 'node:test'
+import { timestamp } from '../../src/db/time.js'
 import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
+import { insertFinishedRun, insertPlaythrough } from '../helpers/playthroughs.js'
 
 const DAY_MS = 86_400_000
 const NO_RATINGS = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -22,6 +24,9 @@ const CELESTE = {
   developers: ['Maddy Makes Games'],
 }
 
+const NOBODY_FINISHED = { hours: null, people: 0 }
+const NO_TIME_TO_BEAT = { main: NOBODY_FINISHED, main_extras: NOBODY_FINISHED, completionist: NOBODY_FINISHED, mastered: NOBODY_FINISHED }
+
 const EMPTY_COMMUNITY = {
   average_rating: null,
   ratings: 0,
@@ -31,6 +36,8 @@ const EMPTY_COMMUNITY = {
   backlogs: 0,
   wishlists: 0,
   reviews: 0,
+  playing_now: 0,
+  time_to_beat: NO_TIME_TO_BEAT,
 }
 
 describeEachDatabase('GET /api/games/:idOrSlug', (current) => {
@@ -150,6 +157,99 @@ describeEachDatabase('GET /api/games/:idOrSlug', (current) => {
 
     // 3.5 / 3 = 1.1666…
     assert.equal((await details(game)).community.average_rating, 1.17)
+  })
+
+  it('shows no time to beat until three people have finished at a level, then their median, on the very next read', async () => {
+    const game = await gameIdOf('celeste')
+    const [u1, u2, u3] = await registerMany(3)
+    const { db } = current()
+    await insertFinishedRun(db, u1!.id, game, 'main', 60)
+    await insertFinishedRun(db, u2!.id, game, 'main', 600)
+
+    // The page is read (and kept) with two people: their number, no median.
+    assert.deepEqual((await details(game)).community.time_to_beat, { ...NO_TIME_TO_BEAT, main: { hours: null, people: 2 } })
+
+    await insertFinishedRun(db, u3!.id, game, 'main', 150)
+    // 60, 150, 600 minutes: the median is 150, 2.5 hours.
+    assert.deepEqual((await details(game)).community.time_to_beat.main, { hours: 2.5, people: 3 })
+
+    // A session added to a finished run changes its time, and the median with it: 60, 360 (150 + 210), 600.
+    const [run] = await db.selectFrom('playthroughs').select('id').where('user_id', '=', u3!.id).execute()
+    await db.insertInto('play_sessions').values({ playthrough_id: run!.id, played_on: '2024-05-30', minutes: 210, created_at: timestamp() }).execute()
+    assert.deepEqual((await details('celeste')).community.time_to_beat.main, { hours: 6, people: 3 })
+  })
+
+  it('takes the mean of the middle two times when an even number of people finished', async () => {
+    const game = await gameIdOf('celeste')
+    const users = await registerMany(4)
+    for (const [i, minutes] of [600, 60, 180, 120].entries()) await insertFinishedRun(current().db, users[i]!.id, game, 'completionist', minutes)
+
+    // 60, 120, 180, 600: (120 + 180) / 2 = 150 minutes.
+    assert.deepEqual((await details(game)).community.time_to_beat, {
+      ...NO_TIME_TO_BEAT,
+      completionist: { hours: 2.5, people: 4 },
+    })
+  })
+
+  it('never counts an unfinished playthrough, however long, nor a finish at no level', async () => {
+    const game = await gameIdOf('celeste')
+    const users = await registerMany(6)
+    const { db } = current()
+    for (const [i, minutes] of [60, 120, 180].entries()) await insertFinishedRun(db, users[i]!.id, game, 'main', minutes)
+    // Long runs that did not finish, by the same people and by others.
+    for (const [i, status] of (['playing', 'shelved', 'abandoned'] as const).entries()) {
+      await insertPlaythrough(db, users[i + 3]!.id, game, { status, adjustment_minutes: 10_000 }, [['2024-01-01', 1440]])
+      await insertPlaythrough(db, users[i]!.id, game, { status, adjustment_minutes: 10_000 })
+    }
+    await insertPlaythrough(db, users[5]!.id, game, { status: 'finished', finished_on: '2024-01-02', adjustment_minutes: 10_000 })
+
+    assert.deepEqual((await details(game)).community.time_to_beat, { ...NO_TIME_TO_BEAT, main: { hours: 2, people: 3 } })
+  })
+
+  it("counts each person once per level, by their latest finished run there, and a run's time as its sessions plus its adjustment, never below zero", async () => {
+    const game = await gameIdOf('celeste')
+    const [u1, u2, u3] = await registerMany(3)
+    const { db } = current()
+    // u1 finished the main story three times: the latest (by date, then by id for the same day) is the one that counts.
+    await insertFinishedRun(db, u1!.id, game, 'main', 5000, '2023-01-01')
+    await insertFinishedRun(db, u1!.id, game, 'main', 4000, '2024-03-01')
+    await insertFinishedRun(db, u1!.id, game, 'main', 30, '2024-03-01')
+    await insertFinishedRun(db, u1!.id, game, 'mastered', 9000)
+    // 120 + 60 minutes of sessions, 30 taken off by hand: 150.
+    await insertPlaythrough(db, u2!.id, game, { status: 'finished', completion: 'main', finished_on: '2024-02-01', adjustment_minutes: -30 }, [
+      ['2024-01-30', 120],
+      ['2024-01-31', 60],
+    ])
+    // More taken off than the sessions hold: 0, not less.
+    await insertPlaythrough(db, u3!.id, game, { status: 'finished', completion: 'main', finished_on: '2024-02-01', adjustment_minutes: -500 }, [
+      ['2024-01-31', 60],
+    ])
+
+    // 0, 30, 150: the median is 30 minutes, half an hour.
+    assert.deepEqual((await details(game)).community.time_to_beat, {
+      ...NO_TIME_TO_BEAT,
+      main: { hours: 0.5, people: 3 },
+      mastered: { hours: null, people: 1 },
+    })
+  })
+
+  it('counts the people playing it now, not their playthroughs', async () => {
+    const game = await gameIdOf('celeste')
+    const hades = await gameIdOf('hades')
+    const [u1, u2, u3, u4] = await registerMany(4)
+    const { db } = current()
+    await insertPlaythrough(db, u1!.id, game)
+    await insertPlaythrough(db, u1!.id, game, { started_on: '2024-01-01' })
+    await insertPlaythrough(db, u2!.id, game)
+    await insertFinishedRun(db, u3!.id, game, 'main', 60)
+    await insertPlaythrough(db, u4!.id, game, { status: 'shelved' })
+    await insertPlaythrough(db, u4!.id, hades)
+
+    assert.equal((await details(game)).community.playing_now, 2)
+    assert.equal((await details(hades)).community.playing_now, 1)
+
+    await db.updateTable('playthroughs').set({ status: 'abandoned' }).where('user_id', '=', u2!.id).execute()
+    assert.equal((await details(game)).community.playing_now, 1)
   })
 
   it('adds no `viewer` without a token', async () => {

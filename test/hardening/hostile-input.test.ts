@@ -118,6 +118,7 @@ const TABLE_SET = {
   activities: true,
   retired_usernames: true,
   game_additions: true,
+  catalog_version: true,
   playthroughs: true,
   play_sessions: true,
 } as const satisfies Record<keyof Tables, true>

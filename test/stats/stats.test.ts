@@ -6,6 +6,7 @@ import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
 import { ZERO_COUNTS } from '../helpers/fixtures.js'
+import { insertPlaythrough } from '../helpers/playthroughs.js'
 
 describeEachDatabase('GET /api/users/:username/stats', (current) => {
   const app = () => current().app
@@ -85,6 +86,8 @@ describeEachDatabase('GET /api/users/:username/stats', (current) => {
       rating_distribution: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
       top_platforms: [],
       top_genres: [],
+      hours_per_year: [],
+      hours_per_platform: [],
     })
   })
 
@@ -319,6 +322,52 @@ describeEachDatabase('GET /api/users/:username/stats', (current) => {
       { name: 'Indie', count: 2 },
       { name: 'Shooter', count: 1 },
     ])
+  })
+
+  it("adds up the hours of their play sessions by the session's year and by the playthrough's platform", async () => {
+    const alice = await registerUser(app(), 'alice')
+    const bob = await registerUser(app(), 'bob')
+    const [g1, g2, g3] = (await addGames(3)) as [number, number, number]
+    // One playthrough across New Year: each session counts in its own year.
+    await insertPlaythrough(db(), alice.id, g1, { platform: 'Nintendo Switch', started_on: '2023-12-30' }, [
+      ['2023-12-30', 120],
+      ['2023-12-31', 90],
+      ['2024-01-01', 60],
+    ])
+    await insertPlaythrough(db(), alice.id, g2, { platform: 'PC (Microsoft Windows)', status: 'finished', finished_on: '2024-03-01' }, [
+      ['2024-02-01', 300],
+      ['2024-02-02', 15],
+    ])
+    // No platform: its hours count for the year only. Its adjustment has no date: it counts for neither.
+    await insertPlaythrough(db(), alice.id, g3, { status: 'shelved', adjustment_minutes: 600 }, [['2022-07-07', 45]])
+    await insertPlaythrough(db(), bob.id, g1, { platform: 'Nintendo Switch' }, [['2024-01-01', 1000]])
+
+    const result = await statsOf('alice')
+
+    assert.deepEqual(result.hours_per_year, [
+      { year: 2022, hours: 0.8 }, // 45 minutes
+      { year: 2023, hours: 3.5 }, // 210
+      { year: 2024, hours: 6.3 }, // 375
+    ])
+    assert.deepEqual(result.hours_per_platform, [
+      { name: 'PC (Microsoft Windows)', hours: 5.3 }, // 315
+      { name: 'Nintendo Switch', hours: 4.5 }, // 270
+    ])
+    assert.deepEqual((await statsOf('bob')).hours_per_platform, [{ name: 'Nintendo Switch', hours: 16.7 }])
+  })
+
+  it('orders platforms with as many hours by name', async () => {
+    const alice = await registerUser(app(), 'alice')
+    const [game] = (await addGames(1)) as [number]
+    for (const platform of ['Xbox One', 'PlayStation 4', 'Wii U']) {
+      await insertPlaythrough(db(), alice.id, game, { platform }, [['2024-01-01', 60]])
+    }
+    await insertPlaythrough(db(), alice.id, game, { platform: 'Xbox One' }, [['2024-01-02', 1]])
+
+    assert.deepEqual(
+      (await statsOf('alice')).hours_per_platform.map((row: { name: string }) => row.name),
+      ['Xbox One', 'PlayStation 4', 'Wii U'],
+    )
   })
 
   it('finds the user whatever the letter case of the name', async () => {

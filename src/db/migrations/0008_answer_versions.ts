@@ -9,7 +9,10 @@ import { isPostgres } from './helpers.js'
  *
  * - a user's profile: their own row, their lists, favorites, ratings, journal entries, lists and follows (both
  *   sides), and the summary (name, slug, cover, IGDB id) of every game in their lists and favorites;
- * - a game's page: its own row, and everyone's lists, ratings and journal entries of it.
+ * - a game's page: its own row, and everyone's lists, ratings and journal entries of it;
+ * - the catalog as search shows it (one number, in catalog_version): a game added or deleted, or a change of what
+ *   a search hit shows or is ranked by (not its popularity, which changes with every list and is only a
+ *   tie-break).
  *
  * The game is bumped before the user, the order in which writes already lock them (lockGame in the actions; see postgresTriggers).
  */
@@ -42,9 +45,15 @@ const OWNED_TABLES: { table: string; games: boolean; shown: string[] }[] = [
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('users').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute()
   await db.schema.alterTable('games').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema.createTable('catalog_version').addColumn('version', 'integer', (c) => c.notNull()).execute()
+  await db.insertInto('catalog_version' as never).values({ version: 0 } as never).execute()
   if (isPostgres(db)) await postgresTriggers(db)
   else await sqliteTriggers(db)
 }
+
+/** What a search hit shows or is ranked by, besides popularity. */
+const CATALOG_COLUMNS = ['igdb', 'name', 'slug', 'cover_url', 'release_year', 'search_name', 'provisional']
+const BUMP_CATALOG = 'update catalog_version set version = version + 1;'
 
 /** The statements bumping what a row of `table` (as `row`: new or old) shows. */
 function bumpsFor(table: string, games: boolean, row: 'new' | 'old'): string {
@@ -92,6 +101,12 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
     .raw(`create trigger games_version_profiles after update of ${GAME_SUMMARY_COLUMNS.join(', ')} on games
       when ${changedSqlite(GAME_SUMMARY_COLUMNS)}
       begin update users set version = version + 1 where id in (${profilesShowing('new')}); end`)
+    .execute(db)
+  await sql.raw(`create trigger catalog_version_insert after insert on games begin ${BUMP_CATALOG} end`).execute(db)
+  await sql.raw(`create trigger catalog_version_delete after delete on games begin ${BUMP_CATALOG} end`).execute(db)
+  await sql
+    .raw(`create trigger catalog_version_update after update of ${CATALOG_COLUMNS.join(', ')} on games
+      when ${changedSqlite(CATALOG_COLUMNS)} begin ${BUMP_CATALOG} end`)
     .execute(db)
 }
 
@@ -183,5 +198,19 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`create trigger games_version_profiles after update on games for each row
       when (${changed(GAME_SUMMARY_COLUMNS)}) execute function games_version_profiles()`)
+    .execute(db)
+  // One row every write to the catalog updates: taken after the games' own rows, never before them.
+  await sql.raw(`create function catalog_version_bump() returns trigger language plpgsql as $$
+      begin ${BUMP_CATALOG} return null; end
+    $$`).execute(db)
+  for (const operation of ['insert', 'delete']) {
+    await sql
+      .raw(`create trigger catalog_version_${operation} after ${operation} on games
+        for each statement execute function catalog_version_bump()`)
+      .execute(db)
+  }
+  await sql
+    .raw(`create trigger catalog_version_update after update on games for each row
+      when (${changed(CATALOG_COLUMNS)}) execute function catalog_version_bump()`)
     .execute(db)
 }
