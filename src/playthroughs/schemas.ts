@@ -1,15 +1,15 @@
 import { Type, type Static } from 'typebox'
 import { GameReferenceFields } from '../actions/schemas.js'
-import type { Completion, PlaythroughStatus, Storefront } from '../db/tables.js'
+import type { PlaythroughStatus, Storefront } from '../db/tables.js'
 import { PLATFORMS } from '../games/platforms.js'
 import { GameSummary } from '../games/schemas.js'
 import { CursorQuery } from '../http/cursor.js'
 import { Id, Nullable } from '../http/schemas.js'
 import { DateInput } from '../journal/schemas.js'
+import { COMPLETION_LEVELS } from '../stats/playtime.js'
 import { UserBadge } from '../users/schemas.js'
 
 export const PLAYTHROUGH_STATUSES: readonly PlaythroughStatus[] = ['playing', 'finished', 'shelved', 'abandoned']
-export const COMPLETIONS: readonly Completion[] = ['main', 'main_extras', 'completionist', 'mastered']
 export const STOREFRONTS: readonly Storefront[] = ['steam', 'gog', 'epic', 'playstation', 'xbox', 'nintendo', 'itch', 'physical', 'other']
 
 export const MAX_DIFFICULTY_LENGTH = 100
@@ -33,7 +33,7 @@ const choiceOrNull = <T extends string>(values: readonly T[], description: strin
 const STATUS_DESCRIPTION = 'playing, finished, shelved (put aside, may come back) or abandoned'
 const Status = choice(PLAYTHROUGH_STATUSES, STATUS_DESCRIPTION)
 const CompletionChoice = choiceOrNull(
-  COMPLETIONS,
+  COMPLETION_LEVELS,
   'How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough',
 )
 const PlatformChoice = choiceOrNull(PLATFORMS, "One of the catalog's platform names")
