@@ -112,10 +112,11 @@ async function endPlaythrough(db: Db, playthrough: PlaythroughRecord, previousSt
   const entryType = ENDINGS[playthrough.status]
   if (entryType === undefined || playthrough.status === previousStatus) return
   const today = new Date().toISOString().slice(0, 10)
-  const startedOn = playthrough.started_on ?? today
+  // Someone ahead of UTC may have started it on what is still tomorrow here.
+  const startedLater = playthrough.started_on !== null && playthrough.started_on > today
   await applyEntryToLibrary(db, playthrough.user_id, playthrough.game_id, { entry_type: entryType })
   await insertEntry(db, playthrough.user_id, playthrough.game_id, {
-    played_on: playthrough.finished_on ?? (startedOn > today ? startedOn : today),
+    played_on: playthrough.finished_on ?? (startedLater ? (playthrough.started_on as string) : today),
     entry_type: entryType,
     platform: playthrough.platform,
     review: null,
@@ -298,8 +299,13 @@ export async function findUserPlaythroughs(
   return rows.map(presentPlaythrough)
 }
 
-/** A journal entry may name a playthrough only of its author's own, of the same game: a 400 otherwise. */
+/**
+ * A journal entry may name a playthrough only of its author's own, of the same game: a 400 otherwise. The game is
+ * locked as a deletion of the playthrough locks it first, so the playthrough is still there when the entry is written.
+ * Run it in a transaction.
+ */
 export async function requireOwnPlaythrough(db: Db, userId: number, gameId: number, playthroughId: number): Promise<void> {
+  await lockRow(db, 'games', gameId)
   const row = await db.selectFrom('playthroughs').select(['user_id', 'game_id']).where('id', '=', playthroughId).executeTakeFirst()
   if (row?.user_id !== userId || row.game_id !== gameId) {
     throw invalid({ playthrough: ['Name one of your own playthroughs of this game.'] })

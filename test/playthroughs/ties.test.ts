@@ -3,6 +3,7 @@ import { it } from 'node:test'
 import { importGames } from '../../src/games/import.js'
 import { insertGame } from '../../src/games/repository.js'
 import type { GameSummary } from '../../src/games/schemas.js'
+import { latestDateOnEarth } from '../../src/journal/input.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { read, readAroundWrite, write } from '../helpers/answers.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
@@ -120,6 +121,17 @@ describeEachDatabase('playthroughs and the rest of an account', (current) => {
     )
     const played = (await read(app(), '/api/users/alice')).body.played.map((game: GameSummary) => game.name).sort()
     assert.deepEqual(played, ['Celeste', 'Hades', 'Tunic'])
+  })
+
+  it('dates the entry of a finish with no end date on the day it started, when that is still tomorrow in UTC', async () => {
+    const alice = await registerUser(app(), 'alice')
+    const celeste = await addGame('Celeste')
+    const startedOn = latestDateOnEarth()
+
+    const playthrough = await start(alice, { game: celeste.id, started_on: startedOn, status: 'finished' })
+
+    const [entry] = await journalOf('alice')
+    assert.deepEqual([entry.date, entry.playthrough], [startedOn > utcToday() ? startedOn : utcToday(), playthrough.id])
   })
 
   it('lets a journal entry name one of its author’s own playthroughs of the same game, and no other', async () => {
