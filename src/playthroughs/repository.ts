@@ -254,25 +254,26 @@ function selectPlaythroughs(db: Db) {
 
 type PlaythroughRow = Awaited<ReturnType<ReturnType<typeof selectPlaythroughs>['executeTakeFirstOrThrow']>>
 
+/** A row of PLAYTHROUGH_COLUMNS and sessionMinutesColumn. */
+interface PlaythroughColumnsRow extends Omit<PlaythroughRecord, 'user_id' | 'game_id' | 'replay'> {
+  replay: boolean | number
+  created_at: string
+  updated_at: string
+  session_minutes: number | string | null
+}
+
+/** A playthrough's own fields as answers (and the export) show them, its total time among them. */
+export function playthroughFieldsOf({ replay, session_minutes, ...row }: PlaythroughColumnsRow) {
+  return { ...row, replay: !!replay, minutes: Number(session_minutes ?? 0) + row.adjustment_minutes }
+}
+
 function presentPlaythrough(row: PlaythroughRow): Playthrough {
+  const { user_id, username, gravatar, game_id, game_igdb, game_name, game_slug, game_cover_url, session_count, ...own } = row
   return {
-    id: row.id,
-    user: { id: row.user_id, username: row.username, gravatar: row.gravatar },
-    game: { id: row.game_id, igdb: row.game_igdb, name: row.game_name, slug: row.game_slug, cover_url: row.game_cover_url },
-    platform: row.platform,
-    storefront: row.storefront,
-    status: row.status,
-    completion: row.completion,
-    started_on: row.started_on,
-    finished_on: row.finished_on,
-    replay: !!row.replay,
-    difficulty: row.difficulty,
-    notes: row.notes,
-    adjustment_minutes: row.adjustment_minutes,
-    minutes: Number(row.session_minutes ?? 0) + row.adjustment_minutes,
-    session_count: Number(row.session_count ?? 0),
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...playthroughFieldsOf(own),
+    user: { id: user_id, username, gravatar },
+    game: { id: game_id, igdb: game_igdb, name: game_name, slug: game_slug, cover_url: game_cover_url },
+    session_count: Number(session_count ?? 0),
   }
 }
 

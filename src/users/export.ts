@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
-import { PLAYTHROUGH_COLUMNS, sessionMinutesColumn } from '../playthroughs/repository.js'
+import { PLAYTHROUGH_COLUMNS, playthroughFieldsOf, sessionMinutesColumn } from '../playthroughs/repository.js'
 
 /**
  * Rows read per query. An account may own 100,000 list items with notes (over 100 MB exported), so an export is
@@ -271,23 +271,10 @@ const SECTIONS: Section[] = [
   section(
     'playthroughs',
     readPlaythroughs,
-    (row) => ({
-      id: row.id,
-      game: gameOf(row),
-      platform: row.platform,
-      storefront: row.storefront,
-      status: row.status,
-      completion: row.completion,
-      started_on: row.started_on,
-      finished_on: row.finished_on,
-      replay: !!row.replay,
-      difficulty: row.difficulty,
-      notes: row.notes,
-      adjustment_minutes: row.adjustment_minutes,
-      minutes: Number(row.session_minutes ?? 0) + row.adjustment_minutes,
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-    }),
+    ({ game_id, igdb, game_name, slug, ...playthrough }) => {
+      const { id, ...fields } = playthroughFieldsOf(playthrough)
+      return { id, game: gameOf({ game_id, igdb, game_name, slug }), ...fields }
+    },
     ({ id, game, notes, updated_at: _updatedAt, ...playthrough }) => ({
       record: 'playthrough',
       playthrough_id: id,
