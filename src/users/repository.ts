@@ -12,6 +12,7 @@ import type { GameSummary } from '../games/schemas.js'
 import { statsCountColumns, statsCountsOf, type StatsCountsRow } from '../stats/repository.js'
 import type { StatsCounts } from '../stats/schemas.js'
 import { looksLikeEmail, RENAMED_USERNAME_HOLD_DAYS, usernameKey, usernameSkeleton } from './usernames.js'
+import { createUserVersionRead } from './versions.js'
 
 /** The unique key of an email address; addresses are compared without regard to case. */
 export function emailKey(email: string): string {
@@ -187,12 +188,6 @@ export interface ProfileData {
   stats: StatsCounts
 }
 
-/** What validates a cached profile: the user and the version of everything their profile shows. */
-export interface ProfileVersion {
-  id: number
-  version: number
-}
-
 // Counts and lists side by side: the counts are named as the API names them, the id lists are not.
 type ProfileRow = Pick<ProfileData, 'id' | 'username' | 'email' | 'bio' | 'location' | 'twitter' | 'gravatar'> &
   StatsCountsRow & {
@@ -214,9 +209,6 @@ const PLAYING_GAMES = `from playthroughs p join games g on g.id = p.game_id wher
  * query, its lists, follows and counts aggregated as JSON in SQL, so that on PostgreSQL it is one round trip.
  */
 export function createProfileReads(db: Db) {
-  const version = prepareQuery<{ key: string }, ProfileVersion>(db, (param) =>
-    db.selectFrom('users').select(['id', 'version']).where('username_key', '=', param('key')),
-  )
   const json = jsonAggregates(db)
   const game = { id: 'g.id', igdb: 'g.igdb', name: 'g.name', slug: 'g.slug', cover_url: 'g.cover_url' }
   const profile = prepareQuery<{ key: string }, ProfileRow>(
@@ -232,7 +224,7 @@ export function createProfileReads(db: Db) {
       from users u where u.username_key = ${param('key')}`,
   )
   return {
-    findProfileVersion: (username: string) => version.first({ key: usernameKey(username) }),
+    findProfileVersion: createUserVersionRead(db),
     async findProfileByUsername(username: string): Promise<ProfileData | undefined> {
       const row = await profile.first({ key: usernameKey(username) })
       if (!row) return undefined
