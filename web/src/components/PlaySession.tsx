@@ -40,7 +40,7 @@ export function SessionButtons({ playthrough }: { playthrough: Playthrough }) {
   const name = playthrough.game.name
   return (
     <div className="session-buttons">
-      <div className="button-row" role="group" aria-label={`Add play time to ${name}`}>
+      <div className="play-buttons" role="group" aria-label={`Add play time to ${name}`}>
         {QUICK.map(([minutes, label]) => (
           <button
             key={minutes}

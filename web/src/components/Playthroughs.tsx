@@ -293,7 +293,7 @@ function EndButtons({ playthrough }: { playthrough: Playthrough }) {
   const name = playthrough.game.name
   const title = ENDINGS.find((e) => e.status === ending)?.title
   return (
-    <div className="button-row">
+    <div className="play-buttons">
       {ENDINGS.map(({ status, label }) => (
         <button key={status} type="button" className="button button-ghost button-small" onClick={() => setEnding(status)}>
           {label}

@@ -212,7 +212,7 @@ function TimeToBeat({ game }: { game: GameDetails }) {
               <dt>{COMPLETION_LABELS[level]}</dt>
               <dd>
                 {hours != null ? <strong>{formatHours(hours)}</strong> : <span className="muted">Not enough data</span>}
-                <span className="muted"> · {plural(people, 'person', 'people')}</span>
+                {people > 0 && <span className="muted"> · {plural(people, 'person', 'people')}</span>}
               </dd>
             </div>
           )

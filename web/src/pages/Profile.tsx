@@ -319,7 +319,7 @@ function Playthroughs({ username }: { username: string }) {
   const filters: [PlaythroughStatus | undefined, string][] = [[undefined, 'All'], ...PLAYTHROUGH_STATUSES.map((s): [PlaythroughStatus, string] => [s, STATUS_LABELS[s]])]
   return (
     <>
-      <nav className="segmented games-filter" aria-label="Which playthroughs">
+      <nav className="segmented games-filter playthrough-filter" aria-label="Which playthroughs">
         {filters.map(([value, label]) => (
           <Link key={label} to={{ search: value ? `?status=${value}` : '' }} aria-current={value === status ? 'page' : undefined} replace>
             {label}

@@ -66,11 +66,11 @@ function Highlights({ review }: { review: Review }) {
   )
 }
 
-function GameList({ title, children }: { title: string; children: React.ReactNode[] }) {
+function GameList({ title, empty, children }: { title: string; empty: string; children: React.ReactNode[] }) {
   return (
     <section className="chart" aria-label={title}>
       <h2 className="year-highlight-title">{title}</h2>
-      {children.length === 0 ? <p className="empty">Nothing yet.</p> : <ol className="year-games">{children}</ol>}
+      {children.length === 0 ? <p className="empty">{empty}</p> : <ol className="year-games">{children}</ol>}
     </section>
   )
 }
@@ -131,14 +131,14 @@ function ReviewBody({ review }: { review: Review }) {
           title="Completions"
           items={keysOf(COMPLETION_LABELS).map((level) => ({ name: COMPLETION_LABELS[level], value: review.completions[level] }))}
         />
-        <GameList title="Most played">
+        <GameList title="Most played" empty="No play sessions this year.">
           {review.top_games.map(({ game, hours }) => (
             <li key={game.id}>
               <GameLine game={game}>{formatHours(hours)}</GameLine>
             </li>
           ))}
         </GameList>
-        <GameList title="Best rated">
+        <GameList title="Best rated" empty="Rate the games you finish to see them here.">
           {review.best_rated.map(({ game, rating, finished_on }) => (
             <li key={game.id}>
               <GameLine game={game}>
