@@ -8,9 +8,12 @@ import { formatMinutes, MAX_SESSION_MINUTES } from '../lib/playtime'
 import { Dialog } from './Dialog'
 import { errorsOf, Field, FormErrors } from './Form'
 
-/** After any change to a playthrough: everything that shows playthroughs or counts their time. */
+/**
+ * After any change to a playthrough: everything that shows playthroughs or counts their time, and what ending one
+ * changes (the game played, a journal entry).
+ */
 export function refreshPlay(queryClient: QueryClient, slug: string): void {
-  for (const queryKey of [['game', slug], ['playthroughs'], ['playing'], ['profile'], ['stats'], ['year']]) {
+  for (const queryKey of [['game', slug], ['playthroughs'], ['playing'], ['profile'], ['stats'], ['year'], ['activity'], ['library']]) {
     void queryClient.invalidateQueries({ queryKey })
   }
 }
