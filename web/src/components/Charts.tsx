@@ -80,3 +80,17 @@ export const counted = (items: { name: string; count: number }[]) => items.map((
 
 /** Named hours (the API's `{name, hours}`) as BarList items. */
 export const timed = (items: { name: string; hours: number }[]) => items.map(({ name, hours }) => ({ name, value: hours }))
+
+/** Big numbers with what they count, in tiles. */
+export function StatTiles({ tiles, label }: { tiles: [number | string, string][]; label?: string }) {
+  return (
+    <ul className="stat-tiles" aria-label={label}>
+      {tiles.map(([value, what]) => (
+        <li key={what}>
+          <strong>{value}</strong>
+          <span>{what}</span>
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -6,7 +6,7 @@ import type { Playthrough, SessionBody } from '../api/types'
 import { today } from '../lib/format'
 import { formatMinutes, MAX_SESSION_MINUTES } from '../lib/playtime'
 import { Dialog } from './Dialog'
-import { errorsOf, Field, FormErrors } from './Form'
+import { errorsOf, Field, FormActions, FormErrors } from './Form'
 
 /**
  * After any change to a playthrough: everything that shows playthroughs or counts their time, and what ending one
@@ -160,14 +160,7 @@ function SessionForm({ playthrough, onDone }: { playthrough: Playthrough; onDone
       <Field label="Note" errors={errors.note} hint="Optional">
         {(props) => <input {...props} maxLength={1000} value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={add.isPending}>
-          {add.isPending ? 'Adding…' : 'Add session'}
-        </button>
-        <button type="button" className="button button-ghost" onClick={() => onDone('')}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Add session" busy={add.isPending} busyLabel="Adding…" onCancel={() => onDone('')} />
     </form>
   )
 }

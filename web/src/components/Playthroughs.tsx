@@ -27,7 +27,7 @@ import {
 } from '../lib/playtime'
 import { ConfirmDialog } from './ConfirmDialog'
 import { Dialog } from './Dialog'
-import { errorsOf, Field, FormErrors, type FieldControlProps } from './Form'
+import { errorsOf, Field, FormActions, FormErrors, type FieldControlProps } from './Form'
 import { DurationInput, minutesOf, refreshPlay, SessionButtons } from './PlaySession'
 
 /** The game's own platforms first (those the server knows), then every other one. */
@@ -98,9 +98,15 @@ function StartPlaying({ game, onStarted }: { game: GameDetails; onStarted: () =>
   )
 }
 
-const STATUSES = keysOf(STATUS_LABELS)
 const COMPLETIONS = keysOf(COMPLETION_LABELS)
-const STOREFRONTS = keysOf(STOREFRONT_LABELS)
+
+/** An <option> for each value of a record of labels, in its order. */
+const optionsOf = <K extends string>(labels: Record<K, string>) =>
+  keysOf(labels).map((value) => (
+    <option key={value} value={value}>
+      {labels[value]}
+    </option>
+  ))
 
 function CompletionChoice({ value, onChange, errors }: { value: Completion | ''; onChange: (value: Completion) => void; errors?: string[] }) {
   return (
@@ -165,11 +171,7 @@ function LogPlaythroughForm({ game, onSaved, onCancel }: { game: GameDetails; on
           {(props) => (
             <select {...props} value={form.storefront} onChange={(e) => setForm({ ...form, storefront: e.target.value as Storefront | '' })}>
               <option value="">Not saying</option>
-              {STOREFRONTS.map((s) => (
-                <option key={s} value={s}>
-                  {STOREFRONT_LABELS[s]}
-                </option>
-              ))}
+              {optionsOf(STOREFRONT_LABELS)}
             </select>
           )}
         </Field>
@@ -177,11 +179,7 @@ function LogPlaythroughForm({ game, onSaved, onCancel }: { game: GameDetails; on
       <Field label="Status" errors={errors.status}>
         {(props) => (
           <select {...props} value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as PlaythroughStatus })}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
+            {optionsOf(STATUS_LABELS)}
           </select>
         )}
       </Field>
@@ -218,14 +216,7 @@ function LogPlaythroughForm({ game, onSaved, onCancel }: { game: GameDetails; on
       <Field label="Notes" errors={errors.notes} hint="Optional">
         {(props) => <textarea {...props} maxLength={5000} value={form.notes} onChange={(e) => setForm({ ...form, notes: e.target.value })} />}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save playthrough'}
-        </button>
-        <button type="button" className="button button-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save playthrough" busy={save.isPending} onCancel={onCancel} />
     </form>
   )
 }
@@ -276,14 +267,7 @@ function EndForm({ playthrough, ending, onDone }: { playthrough: Playthrough; en
       ) : (
         <p className="field-hint">The game is marked played, and your journal says so.</p>
       )}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={end.isPending}>
-          {end.isPending ? 'Saving…' : title}
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label={title} busy={end.isPending} onCancel={onDone} />
     </form>
   )
 }

@@ -6,7 +6,7 @@ import { cursorPaging, pageQuery } from '../api/pages'
 import type { FollowsItem, LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
-import { BarList, ColumnChart, counted, timed } from '../components/Charts'
+import { BarList, ColumnChart, counted, StatTiles, timed } from '../components/Charts'
 import { GameCard, GameCover, GameGrid } from '../components/GameCover'
 import { YearLinks } from '../components/YearLinks'
 import { ReviewItem } from '../components/Reviews'
@@ -512,14 +512,7 @@ function StatsTab({ username }: { username: string }) {
   ]
   return (
     <div>
-      <ul className="stat-tiles">
-        {tiles.map(([value, label]) => (
-          <li key={label}>
-            <strong>{value}</strong>
-            <span>{label}</span>
-          </li>
-        ))}
-      </ul>
+      <StatTiles tiles={tiles} />
       <div className="charts">
         {stats.data.finished_per_year.length > 0 ? (
           <ColumnChart

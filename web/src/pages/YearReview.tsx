@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { Link, useParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import type { GameSummary, YearReview as Review } from '../api/types'
-import { BarList, ColumnChart, timed } from '../components/Charts'
+import { BarList, ColumnChart, StatTiles, timed } from '../components/Charts'
 import { GameCover } from '../components/GameCover'
 import { Empty, ErrorState, NotFoundState, Skeleton } from '../components/States'
 import { Stars } from '../components/Stars'
@@ -82,16 +82,7 @@ function Numbers({ review }: { review: Review }) {
     [review.finished.toLocaleString(), review.finished === 1 ? 'playthrough finished' : 'playthroughs finished'],
     [review.started.toLocaleString(), review.started === 1 ? 'playthrough started' : 'playthroughs started'],
   ]
-  return (
-    <ul className="stat-tiles year-tiles" aria-label="The year in numbers">
-      {tiles.map(([value, label]) => (
-        <li key={label}>
-          <strong>{value}</strong>
-          <span>{label}</span>
-        </li>
-      ))}
-    </ul>
-  )
+  return <StatTiles tiles={tiles} label="The year in numbers" />
 }
 
 function Card({ review }: { review: Review }) {
