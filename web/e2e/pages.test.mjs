@@ -39,7 +39,32 @@ async function setUpPeople() {
   await api('POST', '/api/users/follow/', { token: alice.token, body: { username: bob.username } })
   await api('POST', `/api/reviews/${review.id}/like`, { token: bob.token })
   await api('POST', `/api/reviews/${review.id}/comments`, { token: bob.token, body: { body: 'Have you tried the B-sides?' } })
+  await setUpPlay(hades, hollow)
   return { list }
+}
+
+/** Today in UTC: never in the future for the server, which looks at the whole Earth. */
+const day = new Date().toISOString().slice(0, 10)
+const year = Number(day.slice(0, 4))
+
+/** Alice finished Hades this year (sessions and all) and is playing Hollow Knight. */
+async function setUpPlay(hades, hollow) {
+  const finished = await api('POST', '/api/playthroughs/', {
+    token: alice.token,
+    body: { game: hades.id, platform: 'PC', storefront: 'steam', started_on: day },
+  })
+  for (const minutes of [90, 240]) {
+    await api('POST', `/api/playthroughs/${finished.id}/sessions`, { token: alice.token, body: { date: day, minutes } })
+  }
+  await api('PATCH', `/api/playthroughs/${finished.id}`, {
+    token: alice.token,
+    body: { status: 'finished', completion: 'main_extras', finished_on: day },
+  })
+  const playing = await api('POST', '/api/playthroughs/', {
+    token: alice.token,
+    body: { game: hollow.id, platform: 'Nintendo Switch', started_on: day, replay: true },
+  })
+  await api('POST', `/api/playthroughs/${playing.id}/sessions`, { token: alice.token, body: { date: day, minutes: 30, note: 'Greenpath' } })
 }
 
 /**
@@ -52,7 +77,7 @@ const pagesOf = ({ list }) => [
   { name: 'signin', path: '/signin', check: (page) => page.getByRole('button', { name: 'Sign in' }) },
   { name: 'search', path: '/search?q=hollow', check: (page) => page.getByRole('link', { name: /Hollow Knight/ }).first() },
   { name: 'game', path: '/games/celeste', check: (page) => page.getByText('The music carries you up the mountain.') },
-  { name: 'profile', path: `/u/${alice.username}`, check: (page) => page.getByRole('heading', { name: 'Favorite games' }) },
+  { name: 'profile', path: `/u/${alice.username}`, check: (page) => page.getByRole('list', { name: `${alice.username} is playing` }) },
   { name: 'profile-games', path: `/u/${alice.username}/games`, check: (page) => page.getByRole('list', { name: 'played games' }) },
   { name: 'profile-reviews', path: `/u/${alice.username}/reviews`, check: (page) => page.getByText('The music carries you up the mountain.') },
   { name: 'profile-lists', path: `/u/${alice.username}/lists`, check: (page) => page.getByText('Mountains to climb') },
@@ -62,13 +87,23 @@ const pagesOf = ({ list }) => [
     check: (page) => page.getByRole('list', { name: `People following ${alice.username}` }).getByRole('link', { name: bob.username }),
   },
   { name: 'profile-stats', path: `/u/${alice.username}/stats`, check: (page) => page.getByRole('img', { name: /Ratings \(stars\)/ }) },
+  {
+    name: 'profile-playthroughs',
+    path: `/u/${alice.username}/playthroughs`,
+    check: (page) => page.getByRole('list', { name: 'Playthroughs' }).getByText(/Finished · Main \+ extras/),
+  },
+  { name: 'year', path: `/u/${alice.username}/year/${year}`, check: (page) => page.getByRole('img', { name: /: 6 h played/ }) },
+  { name: 'year-empty', path: `/u/${alice.username}/year/2001`, check: (page) => page.getByText('Nothing played, started or finished in 2001 yet.') },
+  { name: 'unknown-year', path: `/u/${alice.username}/year/1200`, check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
   { name: 'list', path: `/lists/${list.id}`, check: (page) => page.getByText('Farewell is the hardest chapter.') },
   { name: 'unknown-user', path: '/u/nobody-at-all', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
   { name: 'unknown-game', path: '/games/no-such-game', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
   { name: 'unknown-list', path: '/lists/99999999', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
   { name: 'unknown-page', path: '/no/such/page', check: (page) => page.getByRole('heading', { name: /couldn’t find that/ }) },
-  { name: 'feed', path: '/', as: alice, check: (page) => page.getByRole('heading', { name: `Welcome back, ${alice.username}` }) },
+  { name: 'feed', path: '/', as: alice, check: (page) => page.getByRole('button', { name: /^\+1 h of Hollow Knight/ }) },
   { name: 'game-signed-in', path: '/games/celeste', as: alice, check: (page) => page.getByRole('button', { name: 'Log or review…' }) },
+  { name: 'game-playing', path: '/games/hollow-knight', as: alice, check: (page) => page.getByRole('button', { name: /^\+30 min/ }) },
+  { name: 'game-finished', path: '/games/hades', as: alice, check: (page) => page.getByText('Finished · Main + extras · PC · Steam') },
   { name: 'profile-own', path: `/u/${alice.username}`, as: alice, check: (page) => page.getByRole('link', { name: 'Edit profile' }) },
   {
     name: 'profile-following',

@@ -1,8 +1,9 @@
 // Two people use Overworld in Debian's Chromium, step by step; each step checks what the person would see.
 // Alice signs up, searches a game with the keyboard, rates, favorites, logs and reviews it, makes a list; Bob
 // follows her, sees it in his feed, likes and comments on her review; Alice edits her profile, looks at her stats,
-// signs out and back in; she deletes her list; Bob downloads his data, changes his password and deletes his
-// account. Screenshots of the steps: test-results/walkthrough/.
+// starts playing a game, adds sessions, finishes it and opens her year in review with its card; she deletes her
+// list, signs out and back in; Bob downloads his data, changes his password and deletes his account. Screenshots
+// of the steps: test-results/walkthrough/.
 //
 //   BASE_URL=http://127.0.0.1:8000 node --test e2e/walkthrough.test.mjs     (in web/; scripts/e2e.mjs does this)
 import assert from 'node:assert/strict'
@@ -170,6 +171,103 @@ describe('two people use Overworld', () => {
     await a.page.getByText('Celeste Mountain').waitFor()
     await a.page.getByRole('img', { name: /Ratings \(stars\)/ }).waitFor()
     await shot(a.page, 'stats')
+  })
+
+  test('Alice starts playing Hades on PC: it is on her home page and on her profile’s playing shelf', async () => {
+    await a.page.goto(`${BASE}/games/hades`)
+    const panel = a.page.getByRole('region', { name: 'Your playthroughs' })
+    await panel.getByLabel('Platform').selectOption('PC')
+    await panel.getByRole('button', { name: 'Start playing' }).click()
+    await panel.getByRole('listitem').filter({ hasText: 'Playing · PC' }).waitFor()
+    await a.page.getByRole('region', { name: 'Time to beat' }).getByText('1 person is playing it now').waitFor()
+    await shot(a.page, 'playing')
+    await a.page.goto(`${BASE}/u/${alice.username}`)
+    await a.page.getByRole('list', { name: `${alice.username} is playing` }).getByRole('link', { name: 'Hades' }).waitFor()
+    await a.page.goto(BASE)
+    await a.page.getByRole('region', { name: 'Playing now' }).getByRole('link', { name: 'Hades' }).waitFor()
+  })
+
+  test('she adds time in sessions: an hour from home, 30 minutes and a custom 1 h 30 min on the game page', async () => {
+    await a.page.getByRole('button', { name: /^\+1 h of Hades/ }).click()
+    await a.page.getByRole('status').filter({ hasText: 'Added 1 h. Total: 1 h.' }).waitFor()
+    await a.page.getByRole('region', { name: 'Playing now' }).getByRole('link', { name: 'Hades' }).click()
+    const panel = a.page.getByRole('region', { name: 'Your playthroughs' })
+    await panel.getByText('1 h · 1 session').waitFor()
+    await panel.getByRole('button', { name: /^\+30 min/ }).click()
+    await panel.getByRole('status').filter({ hasText: 'Total: 1 h 30 min.' }).waitFor()
+    await panel.getByRole('button', { name: /^Custom/ }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Add a session of Hades' })
+    await dialog.getByLabel('hours').fill('1')
+    await dialog.getByLabel('minutes').fill('30')
+    await dialog.getByLabel('Note').fill('Reached Elysium')
+    await assertAccessible(a.page)
+    await dialog.getByRole('button', { name: 'Add session' }).click()
+    await panel.getByText('3 h · 3 sessions').waitFor()
+    assert.equal(await dialog.isVisible(), false)
+  })
+
+  test('she finishes it (main story and extras): it is played, off her shelf, and on her Playthroughs tab', async () => {
+    const panel = a.page.getByRole('region', { name: 'Your playthroughs' })
+    await panel.getByRole('button', { name: 'Finish…' }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Finish Hades' })
+    await dialog.getByLabel('Main + extras').check()
+    await assertAccessible(a.page)
+    await shot(a.page, 'finish-dialog')
+    await dialog.getByRole('button', { name: 'Finish', exact: true }).click()
+    await panel.getByRole('listitem').filter({ hasText: 'Finished · Main + extras · PC' }).waitFor()
+    await a.page.waitForFunction(() => document.querySelector('[data-kind="played"]')?.getAttribute('aria-pressed') === 'true')
+    assert.equal(await panel.getByRole('button', { name: /^\+30 min/ }).count(), 0)
+    await a.page.goto(`${BASE}/u/${alice.username}/playthroughs`)
+    const row = a.page.getByRole('list', { name: 'Playthroughs' }).getByRole('listitem').filter({ hasText: 'Hades' })
+    await row.getByText('Finished · Main + extras · PC').waitFor()
+    await row.getByText('3 h · 3 sessions').waitFor()
+    assert.equal(await a.page.getByRole('list', { name: `${alice.username} is playing` }).count(), 0)
+    await shot(a.page, 'playthroughs-tab')
+  })
+
+  test('she logs an earlier playthrough of Celeste in one go: platform, store, dates, completion and 12 hours', async () => {
+    await a.page.goto(`${BASE}/games/celeste`)
+    await a.page.getByRole('region', { name: 'Your playthroughs' }).getByRole('button', { name: 'Log a playthrough…' }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Log a playthrough of Celeste' })
+    await dialog.getByLabel('Platform').selectOption('Nintendo Switch')
+    await dialog.getByLabel('Storefront').selectOption({ label: 'Nintendo eShop' })
+    await dialog.getByLabel('Completionist (100%)').check()
+    await dialog.getByLabel('Started on').fill('2024-01-20')
+    await dialog.getByLabel('Finished on').fill('2024-01-10')
+    await dialog.getByLabel('hours').fill('12')
+    await assertAccessible(a.page)
+    await shot(a.page, 'log-playthrough')
+    await dialog.getByRole('button', { name: 'Save playthrough' }).click()
+    // A finish before the start is refused beside its field; corrected, it saves.
+    const finished = dialog.locator('.field-invalid').filter({ has: a.page.getByLabel('Finished on') })
+    await finished.getByText('A playthrough cannot end before it starts.').waitFor()
+    await dialog.getByLabel('Finished on').fill('2024-02-10')
+    await dialog.getByRole('button', { name: 'Save playthrough' }).click()
+    const panel = a.page.getByRole('region', { name: 'Your playthroughs' })
+    await panel.getByText('Finished · Completionist (100%) · Nintendo Switch · Nintendo eShop').waitFor()
+    await panel.getByText('12 h · 0 sessions').waitFor()
+    assert.equal(await dialog.isVisible(), false)
+  })
+
+  test('from her profile’s stats she opens her year in review: the hours, the finish and the card to download', async () => {
+    const year = new Date().getFullYear()
+    await a.page.getByRole('link', { name: /^Your profile/ }).click()
+    await a.page.getByRole('navigation', { name: 'Profile sections' }).getByRole('link', { name: 'Stats' }).click()
+    await a.page.getByRole('navigation', { name: 'Years in review' }).getByRole('link', { name: String(year) }).click()
+    await a.page.getByRole('heading', { level: 1, name: `${year} in review` }).waitFor()
+    const numbers = a.page.getByRole('list', { name: 'The year in numbers' })
+    await numbers.getByText('3 h').waitFor()
+    assert.match(await numbers.innerText(), /1\s+game finished/)
+    const card = a.page.getByRole('img', { name: new RegExp(`${year} on Overworld: 3 h played, 1 game finished`) })
+    await card.waitFor()
+    await a.page.waitForFunction(() => (document.querySelector('.year-card img')?.naturalWidth ?? 0) > 0)
+    await assertAccessible(a.page)
+    await shot(a.page, 'year-in-review')
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.getByRole('link', { name: 'Download the card (SVG)' }).click()])
+    assert.equal(download.suggestedFilename(), `overworld-${alice.username}-${year}.svg`)
+    const svg = await readFile(await download.path(), 'utf8')
+    assert.match(svg, /^<svg/)
+    assert.ok(svg.includes(alice.username))
   })
 
   test('she deletes her list after confirming, and its page is then a 404', async () => {

@@ -24,6 +24,7 @@ export const router = createBrowserRouter([
       { path: 'signup', lazy: page(() => import('./pages/SignUp')) },
       { path: 'search', lazy: page(() => import('./pages/Search')) },
       { path: 'games/:slug', lazy: page(() => import('./pages/Game')) },
+      { path: 'u/:username/year/:year', lazy: page(() => import('./pages/YearReview')) },
       { path: 'u/:username/:tab?', lazy: page(() => import('./pages/Profile')) },
       { path: 'lists/new', lazy: page(() => import('./pages/ListEdit')) },
       { path: 'lists/:id', lazy: page(() => import('./pages/ListView')) },

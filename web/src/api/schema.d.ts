@@ -368,7 +368,7 @@ export interface paths {
         put?: never;
         /**
          * Log a game in your journal; with review text the entry is a review
-         * @description A rating also becomes your rating of the game, `liked` likes the game, and an entry of type finished, played, replayed or abandoned marks the game played (and takes it off your backlog).
+         * @description A rating also becomes your rating of the game, `liked` likes the game, and an entry of type finished, played, replayed or abandoned marks the game played (and takes it off your backlog). `playthrough` names the playthrough the entry is about: one of your own, of the same game.
          */
         post: {
             parameters: {
@@ -402,6 +402,8 @@ export interface paths {
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         platform?: string | null;
+                        /** @description The playthrough the entry is about: one of your own, of the same game; null: none */
+                        playthrough?: number | null;
                         /** @description 0.5 to 5 stars; also becomes your rating of the game */
                         rating?: number | null;
                         /** @description With text the entry is a review; "" or null: none */
@@ -443,6 +445,8 @@ export interface paths {
                             /** @description Reviews of a game, with a token: whether you liked it */
                             liked_by_me?: boolean;
                             platform: string | null;
+                            /** @description The id of the playthrough the entry is about, if any */
+                            playthrough: number | null;
                             /** @description 0.5 to 5 stars */
                             rating: number | null;
                             /** @description null when the entry is not a review */
@@ -606,6 +610,8 @@ export interface paths {
                         entry_type?: "finished" | "started" | "played" | "abandoned" | "replayed" | "F" | "f" | "S" | "s" | "P" | "p" | "A" | "a" | "R" | "r";
                         liked?: boolean;
                         platform?: string | null;
+                        /** @description The playthrough the entry is about: one of your own, of the same game; null: none */
+                        playthrough?: number | null;
                         /** @description 0.5 to 5 stars; also becomes your rating of the game */
                         rating?: number | null;
                         /** @description With text the entry is a review; "" or null: none */
@@ -643,6 +649,8 @@ export interface paths {
                             /** @description Reviews of a game, with a token: whether you liked it */
                             liked_by_me?: boolean;
                             platform: string | null;
+                            /** @description The id of the playthrough the entry is about, if any */
+                            playthrough: number | null;
                             /** @description 0.5 to 5 stars */
                             rating: number | null;
                             /** @description null when the entry is not a review */
@@ -1278,8 +1286,36 @@ export interface paths {
                                 histogram: number[];
                                 likes: number;
                                 players: number;
+                                /** @description People with a playthrough of it going on (status "playing") */
+                                playing_now: number;
                                 ratings: number;
                                 reviews: number;
+                                time_to_beat: {
+                                    completionist: {
+                                        /** @description Median hours of the people's finished playthroughs at this level, once 3 or more have finished at it */
+                                        hours: number | null;
+                                        /** @description People who have finished it at this level; each counts once, by their latest such playthrough */
+                                        people: number;
+                                    };
+                                    main: {
+                                        /** @description Median hours of the people's finished playthroughs at this level, once 3 or more have finished at it */
+                                        hours: number | null;
+                                        /** @description People who have finished it at this level; each counts once, by their latest such playthrough */
+                                        people: number;
+                                    };
+                                    main_extras: {
+                                        /** @description Median hours of the people's finished playthroughs at this level, once 3 or more have finished at it */
+                                        hours: number | null;
+                                        /** @description People who have finished it at this level; each counts once, by their latest such playthrough */
+                                        people: number;
+                                    };
+                                    mastered: {
+                                        /** @description Median hours of the people's finished playthroughs at this level, once 3 or more have finished at it */
+                                        hours: number | null;
+                                        /** @description People who have finished it at this level; each counts once, by their latest such playthrough */
+                                        people: number;
+                                    };
+                                };
                                 wishlists: number;
                             };
                             cover_url: string | null;
@@ -1406,6 +1442,8 @@ export interface paths {
                                 /** @description Reviews of a game, with a token: whether you liked it */
                                 liked_by_me?: boolean;
                                 platform: string | null;
+                                /** @description The id of the playthrough the entry is about, if any */
+                                playthrough: number | null;
                                 /** @description 0.5 to 5 stars */
                                 rating: number | null;
                                 /** @description null when the entry is not a review */
@@ -1972,6 +2010,794 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/playthroughs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start or log a playthrough of a game
+         * @description A playthrough being played puts the game on your playing shelf. One that is finished or abandoned marks the game played (taking it off your backlog) and writes the journal entry that says so, of the day it ended (today when not given), about this playthrough.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minutes added to (or, negative, taken from) the sessions' sum; the total never goes below 0 */
+                        adjustment_minutes?: number;
+                        /**
+                         * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                         * @enum {string|null}
+                         */
+                        completion?: "main" | "main_extras" | "completionist" | "mastered" | null;
+                        difficulty?: string | null;
+                        /**
+                         * @description YYYY-MM-DD, when it ended (finished, shelved or abandoned); not before started_on, not in the future
+                         * @example 2024-03-17
+                         */
+                        finished_on?: string | null;
+                        /** @description Our game id */
+                        game?: number;
+                        /** @description IGDB id, instead of `game` */
+                        igdb?: string;
+                        /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
+                        name?: string;
+                        notes?: string | null;
+                        /**
+                         * @description One of the catalog's platform names
+                         * @enum {string|null}
+                         */
+                        platform?: "PC" | "PlayStation 4" | "Xbox One" | "Nintendo Switch" | "Xbox 360" | "PlayStation 3" | "PlayStation 5" | "PlayStation 2" | "Arcade" | "Mac" | "Xbox Series X|S" | "PlayStation" | "iOS" | "SNES" | "Xbox" | "NES" | "Android" | "GameCube" | "Nintendo 64" | "Wii U" | "Wii" | "Game Boy Advance" | "Nintendo 3DS" | "Dreamcast" | "Nintendo DS" | "Linux" | "Sega Genesis" | "Sega Saturn" | "Game Boy" | "PlayStation Vita" | "Game Boy Color" | "PlayStation Portable" | "Nintendo Switch 2" | "Steam Deck" | "Meta Quest" | "PlayStation VR" | "PlayStation VR2" | "Web browser" | "Google Stadia" | "Sega Master System" | "Game Gear" | "Sega CD" | "Sega 32X" | "TurboGrafx-16" | "Neo Geo" | "Atari 2600" | "Virtual Boy" | null;
+                        /** @description You had played the game before */
+                        replay?: boolean;
+                        /**
+                         * @description YYYY-MM-DD; not in the future
+                         * @example 2024-03-17
+                         */
+                        started_on?: string | null;
+                        /**
+                         * @description playing, finished, shelved (put aside, may come back) or abandoned; a new playthrough is playing unless told
+                         * @enum {string}
+                         */
+                        status?: "playing" | "finished" | "shelved" | "abandoned";
+                        /**
+                         * @description Where the game came from
+                         * @enum {string|null}
+                         */
+                        storefront?: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adjustment_minutes: number;
+                            /**
+                             * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                             * @enum {string|null}
+                             */
+                            completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            difficulty: string | null;
+                            /** @description YYYY-MM-DD */
+                            finished_on: string | null;
+                            game: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            };
+                            id: number;
+                            /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                            minutes: number;
+                            notes: string | null;
+                            platform: string | null;
+                            replay: boolean;
+                            session_count: number;
+                            /** @description Newest first */
+                            sessions: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                id: number;
+                                minutes: number;
+                                note: string | null;
+                                /** @description manual, or the import it came from */
+                                source: string;
+                            }[];
+                            /** @description YYYY-MM-DD */
+                            started_on: string | null;
+                            /**
+                             * @description playing, finished, shelved (put aside, may come back) or abandoned
+                             * @enum {string}
+                             */
+                            status: "playing" | "finished" | "shelved" | "abandoned";
+                            /**
+                             * @description Where the game came from
+                             * @enum {string|null}
+                             */
+                            storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/playthroughs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A playthrough, with its sessions (newest first) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adjustment_minutes: number;
+                            /**
+                             * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                             * @enum {string|null}
+                             */
+                            completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            difficulty: string | null;
+                            /** @description YYYY-MM-DD */
+                            finished_on: string | null;
+                            game: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            };
+                            id: number;
+                            /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                            minutes: number;
+                            notes: string | null;
+                            platform: string | null;
+                            replay: boolean;
+                            session_count: number;
+                            /** @description Newest first */
+                            sessions: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                id: number;
+                                minutes: number;
+                                note: string | null;
+                                /** @description manual, or the import it came from */
+                                source: string;
+                            }[];
+                            /** @description YYYY-MM-DD */
+                            started_on: string | null;
+                            /**
+                             * @description playing, finished, shelved (put aside, may come back) or abandoned
+                             * @enum {string}
+                             */
+                            status: "playing" | "finished" | "shelved" | "abandoned";
+                            /**
+                             * @description Where the game came from
+                             * @enum {string|null}
+                             */
+                            storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of your playthroughs, with its sessions
+         * @description Journal entries about it stay, about no playthrough.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit one of your playthroughs (any field but the game)
+         * @description Moving it to finished or abandoned does what creating it so does (the game played, a journal entry); moving it away from finished clears its completion.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minutes added to (or, negative, taken from) the sessions' sum; the total never goes below 0 */
+                        adjustment_minutes?: number;
+                        /**
+                         * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                         * @enum {string|null}
+                         */
+                        completion?: "main" | "main_extras" | "completionist" | "mastered" | null;
+                        difficulty?: string | null;
+                        /**
+                         * @description YYYY-MM-DD, when it ended (finished, shelved or abandoned); not before started_on, not in the future
+                         * @example 2024-03-17
+                         */
+                        finished_on?: string | null;
+                        notes?: string | null;
+                        /**
+                         * @description One of the catalog's platform names
+                         * @enum {string|null}
+                         */
+                        platform?: "PC" | "PlayStation 4" | "Xbox One" | "Nintendo Switch" | "Xbox 360" | "PlayStation 3" | "PlayStation 5" | "PlayStation 2" | "Arcade" | "Mac" | "Xbox Series X|S" | "PlayStation" | "iOS" | "SNES" | "Xbox" | "NES" | "Android" | "GameCube" | "Nintendo 64" | "Wii U" | "Wii" | "Game Boy Advance" | "Nintendo 3DS" | "Dreamcast" | "Nintendo DS" | "Linux" | "Sega Genesis" | "Sega Saturn" | "Game Boy" | "PlayStation Vita" | "Game Boy Color" | "PlayStation Portable" | "Nintendo Switch 2" | "Steam Deck" | "Meta Quest" | "PlayStation VR" | "PlayStation VR2" | "Web browser" | "Google Stadia" | "Sega Master System" | "Game Gear" | "Sega CD" | "Sega 32X" | "TurboGrafx-16" | "Neo Geo" | "Atari 2600" | "Virtual Boy" | null;
+                        /** @description You had played the game before */
+                        replay?: boolean;
+                        /**
+                         * @description YYYY-MM-DD; not in the future
+                         * @example 2024-03-17
+                         */
+                        started_on?: string | null;
+                        /**
+                         * @description playing, finished, shelved (put aside, may come back) or abandoned; a new playthrough is playing unless told
+                         * @enum {string}
+                         */
+                        status?: "playing" | "finished" | "shelved" | "abandoned";
+                        /**
+                         * @description Where the game came from
+                         * @enum {string|null}
+                         */
+                        storefront?: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adjustment_minutes: number;
+                            /**
+                             * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                             * @enum {string|null}
+                             */
+                            completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            difficulty: string | null;
+                            /** @description YYYY-MM-DD */
+                            finished_on: string | null;
+                            game: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            };
+                            id: number;
+                            /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                            minutes: number;
+                            notes: string | null;
+                            platform: string | null;
+                            replay: boolean;
+                            session_count: number;
+                            /** @description Newest first */
+                            sessions: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                id: number;
+                                minutes: number;
+                                note: string | null;
+                                /** @description manual, or the import it came from */
+                                source: string;
+                            }[];
+                            /** @description YYYY-MM-DD */
+                            started_on: string | null;
+                            /**
+                             * @description playing, finished, shelved (put aside, may come back) or abandoned
+                             * @enum {string}
+                             */
+                            status: "playing" | "finished" | "shelved" | "abandoned";
+                            /**
+                             * @description Where the game came from
+                             * @enum {string|null}
+                             */
+                            storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/playthroughs/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a play session to one of your playthroughs: its time adds to the total */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The day it happened, YYYY-MM-DD; not in the future
+                         * @example 2024-03-17
+                         */
+                        date: string;
+                        /** @description How long you played, 1 to 1,440 minutes */
+                        minutes: number;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playthrough: {
+                                adjustment_minutes: number;
+                                /**
+                                 * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                                 * @enum {string|null}
+                                 */
+                                completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                difficulty: string | null;
+                                /** @description YYYY-MM-DD */
+                                finished_on: string | null;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                id: number;
+                                /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                                minutes: number;
+                                notes: string | null;
+                                platform: string | null;
+                                replay: boolean;
+                                session_count: number;
+                                /** @description YYYY-MM-DD */
+                                started_on: string | null;
+                                /**
+                                 * @description playing, finished, shelved (put aside, may come back) or abandoned
+                                 * @enum {string}
+                                 */
+                                status: "playing" | "finished" | "shelved" | "abandoned";
+                                /**
+                                 * @description Where the game came from
+                                 * @enum {string|null}
+                                 */
+                                storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            };
+                            session: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                id: number;
+                                minutes: number;
+                                note: string | null;
+                                /** @description manual, or the import it came from */
+                                source: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/playthroughs/{id}/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a play session of one of your playthroughs: its time leaves the total */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    session_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reviews/{id}/comments": {
         parameters: {
             query?: never;
@@ -2423,6 +3249,15 @@ export interface paths {
                                 name: string;
                                 slug: string;
                             }[];
+                            /** @description The games of the playthroughs they are playing now, the newest playthrough first */
+                            playing: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            }[];
                             stats: {
                                 /** @description Mean of their ratings, in stars */
                                 average_rating: number | null;
@@ -2435,6 +3270,8 @@ export interface paths {
                                 liked: number;
                                 lists: number;
                                 played: number;
+                                /** @description Distinct games of the playthroughs they are playing now */
+                                playing: number;
                                 ratings: number;
                                 reviews: number;
                                 wishlist: number;
@@ -2731,6 +3568,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
@@ -2865,6 +3709,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{username}/playing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a person is playing now: their playthroughs being played, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                adjustment_minutes: number;
+                                /**
+                                 * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                                 * @enum {string|null}
+                                 */
+                                completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                difficulty: string | null;
+                                /** @description YYYY-MM-DD */
+                                finished_on: string | null;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                id: number;
+                                /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                                minutes: number;
+                                notes: string | null;
+                                platform: string | null;
+                                replay: boolean;
+                                session_count: number;
+                                /** @description YYYY-MM-DD */
+                                started_on: string | null;
+                                /**
+                                 * @description playing, finished, shelved (put aside, may come back) or abandoned
+                                 * @enum {string}
+                                 */
+                                status: "playing" | "finished" | "shelved" | "abandoned";
+                                /**
+                                 * @description Where the game came from
+                                 * @enum {string|null}
+                                 */
+                                storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/playthroughs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's playthroughs, newest first, of one game or in one status if asked */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    /** @description Only the playthroughs of this game (our id) */
+                    game?: number;
+                    limit?: number;
+                    /** @description playing, finished, shelved (put aside, may come back) or abandoned */
+                    status?: "playing" | "finished" | "shelved" | "abandoned";
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                adjustment_minutes: number;
+                                /**
+                                 * @description How far you got: main story, main story and extras, completionist (100%) or mastered; only for a finished playthrough
+                                 * @enum {string|null}
+                                 */
+                                completion: "main" | "main_extras" | "completionist" | "mastered" | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                difficulty: string | null;
+                                /** @description YYYY-MM-DD */
+                                finished_on: string | null;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                id: number;
+                                /** @description The time played: the sum of the sessions plus adjustment_minutes */
+                                minutes: number;
+                                notes: string | null;
+                                platform: string | null;
+                                replay: boolean;
+                                session_count: number;
+                                /** @description YYYY-MM-DD */
+                                started_on: string | null;
+                                /**
+                                 * @description playing, finished, shelved (put aside, may come back) or abandoned
+                                 * @enum {string}
+                                 */
+                                status: "playing" | "finished" | "shelved" | "abandoned";
+                                /**
+                                 * @description Where the game came from
+                                 * @enum {string|null}
+                                 */
+                                storefront: "steam" | "gog" | "epic" | "playstation" | "xbox" | "nintendo" | "itch" | "physical" | "other" | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{username}/reviews": {
         parameters: {
             query?: never;
@@ -2922,6 +4002,8 @@ export interface paths {
                                 /** @description Reviews of a game, with a token: whether you liked it */
                                 liked_by_me?: boolean;
                                 platform: string | null;
+                                /** @description The id of the playthrough the entry is about, if any */
+                                playthrough: number | null;
                                 /** @description 0.5 to 5 stars */
                                 rating: number | null;
                                 /** @description null when the entry is not a review */
@@ -3022,6 +4104,8 @@ export interface paths {
                                 liked: number;
                                 lists: number;
                                 played: number;
+                                /** @description Distinct games of the playthroughs they are playing now */
+                                playing: number;
                                 ratings: number;
                                 reviews: number;
                                 wishlist: number;
@@ -3029,6 +4113,16 @@ export interface paths {
                             /** @description Distinct games finished each year (from the journal), oldest year first */
                             finished_per_year: {
                                 count: number;
+                                year: number;
+                            }[];
+                            /** @description Hours of their play sessions on each platform (the playthrough's), most first; playthroughs without one are left out */
+                            hours_per_platform: {
+                                hours: number;
+                                name: string;
+                            }[];
+                            /** @description Hours of their play sessions each year (by the session's date), oldest year first */
+                            hours_per_year: {
+                                hours: number;
                                 year: number;
                             }[];
                             /** @description How many of their ratings are 0.5, 1, 1.5 … 5 stars, in that order */
@@ -3043,6 +4137,240 @@ export interface paths {
                                 count: number;
                                 name: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/year/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's year in review: games finished and started, hours by month, platform and genre, their best */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                    /** @description 1970 to next year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Games finished in the year that they rated, best first, at most 5; finished_on is their first finish that year */
+                            best_rated: {
+                                /** @description YYYY-MM-DD */
+                                finished_on: string;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                /** @description 0.5 to 5 stars */
+                                rating: number;
+                            }[];
+                            completions: {
+                                /** @description Playthroughs finished in the year at this level */
+                                completionist: number;
+                                /** @description Playthroughs finished in the year at this level */
+                                main: number;
+                                /** @description Playthroughs finished in the year at this level */
+                                main_extras: number;
+                                /** @description Playthroughs finished in the year at this level */
+                                mastered: number;
+                            };
+                            /** @description Playthroughs finished in the year */
+                            finished: number;
+                            first_finish: {
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                            } | null;
+                            /** @description Different games among them */
+                            games_finished: number;
+                            /** @description Hours of the play sessions dated in the year (a playthrough's adjustment has no date: it is not counted) */
+                            hours: number;
+                            last_finish: {
+                                /** @description YYYY-MM-DD */
+                                date: string;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                            } | null;
+                            /** @description Of the playthroughs started, finished or played in the year, the one with the most time */
+                            longest_playthrough: {
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                /** @description Its whole time, sessions of every year and adjustment */
+                                hours: number;
+                                id: number;
+                                platform: string | null;
+                                status: string;
+                            } | null;
+                            /** @description January to December: hours of sessions and playthroughs finished */
+                            months: {
+                                finished: number;
+                                /** @description Hours, to a tenth */
+                                hours: number;
+                                month: number;
+                            }[];
+                            /** @description Playthroughs started in the year */
+                            started: number;
+                            /** @description Games by hours in the year, at most 5 */
+                            top_games: {
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                                /** @description Hours, to a tenth */
+                                hours: number;
+                            }[];
+                            /** @description Genres of the games played, by hours in the year, at most 5 */
+                            top_genres: {
+                                hours: number;
+                                name: string;
+                            }[];
+                            /** @description Platforms by hours in the year, at most 5 */
+                            top_platforms: {
+                                hours: number;
+                                name: string;
+                            }[];
+                            username: string;
+                            year: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/year/{year}.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's year in review as a shareable SVG card */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                    /** @description 1970 to next year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An SVG image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
                         };
                     };
                 };
@@ -3470,6 +4798,15 @@ export interface paths {
                                 name: string;
                                 slug: string;
                             }[];
+                            /** @description The games of the playthroughs they are playing now, the newest playthrough first */
+                            playing: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            }[];
                             stats: {
                                 /** @description Mean of their ratings, in stars */
                                 average_rating: number | null;
@@ -3482,6 +4819,8 @@ export interface paths {
                                 liked: number;
                                 lists: number;
                                 played: number;
+                                /** @description Distinct games of the playthroughs they are playing now */
+                                playing: number;
                                 ratings: number;
                                 reviews: number;
                                 wishlist: number;
@@ -3624,6 +4963,15 @@ export interface paths {
                                 name: string;
                                 slug: string;
                             }[];
+                            /** @description The games of the playthroughs they are playing now, the newest playthrough first */
+                            playing: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            }[];
                             stats: {
                                 /** @description Mean of their ratings, in stars */
                                 average_rating: number | null;
@@ -3636,6 +4984,8 @@ export interface paths {
                                 liked: number;
                                 lists: number;
                                 played: number;
+                                /** @description Distinct games of the playthroughs they are playing now */
+                                playing: number;
                                 ratings: number;
                                 reviews: number;
                                 wishlist: number;
@@ -3786,6 +5136,15 @@ export interface paths {
                                 name: string;
                                 slug: string;
                             }[];
+                            /** @description The games of the playthroughs they are playing now, the newest playthrough first */
+                            playing: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            }[];
                             stats: {
                                 /** @description Mean of their ratings, in stars */
                                 average_rating: number | null;
@@ -3798,6 +5157,8 @@ export interface paths {
                                 liked: number;
                                 lists: number;
                                 played: number;
+                                /** @description Distinct games of the playthroughs they are playing now */
+                                playing: number;
                                 ratings: number;
                                 reviews: number;
                                 wishlist: number;
@@ -3910,6 +5271,8 @@ export interface paths {
                                 /** @description Reviews of a game, with a token: whether you liked it */
                                 liked_by_me?: boolean;
                                 platform: string | null;
+                                /** @description The id of the playthrough the entry is about, if any */
+                                playthrough: number | null;
                                 /** @description 0.5 to 5 stars */
                                 rating: number | null;
                                 /** @description null when the entry is not a review */

@@ -24,7 +24,7 @@ export function ColumnChart({ bars, title, alt = false }: { bars: Bar[]; title: 
           const x = i * slot + (slot - barWidth) / 2
           const y = height - bottom - h
           return (
-            <g key={bar.label}>
+            <g key={i}>
               <rect className={alt ? 'chart-bar chart-bar-alt' : 'chart-bar'} x={x} y={y} width={barWidth} height={Math.max(h, 1)} rx={2} />
               {bar.value > 0 && (
                 <text className="chart-value" x={x + barWidth / 2} y={y - 4} textAnchor="middle">
@@ -42,9 +42,17 @@ export function ColumnChart({ bars, title, alt = false }: { bars: Bar[]; title: 
   )
 }
 
-/** Horizontal bars, for named counts (platforms, genres). */
-export function BarList({ items, title }: { items: { name: string; count: number }[]; title: string }) {
-  const max = Math.max(1, ...items.map((i) => i.count))
+/** Horizontal bars, for named amounts (platforms, genres), each shown with `format`. */
+export function BarList({
+  items,
+  title,
+  format = (value) => value.toLocaleString(),
+}: {
+  items: { name: string; value: number }[]
+  title: string
+  format?: (value: number) => string
+}) {
+  const max = Math.max(1, ...items.map((i) => i.value))
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
@@ -56,13 +64,33 @@ export function BarList({ items, title }: { items: { name: string; count: number
             <li key={item.name} className="hbar">
               <span className="hbar-name">{item.name}</span>
               <span className="hbar-track" aria-hidden="true">
-                <span className="hbar-fill" style={{ width: `${(item.count / max) * 100}%` }} />
+                <span className="hbar-fill" style={{ width: `${(item.value / max) * 100}%` }} />
               </span>
-              <span>{item.count}</span>
+              <span>{format(item.value)}</span>
             </li>
           ))}
         </ul>
       )}
     </figure>
+  )
+}
+
+/** Named counts (the API's `{name, count}`) as BarList items. */
+export const counted = (items: { name: string; count: number }[]) => items.map(({ name, count }) => ({ name, value: count }))
+
+/** Named hours (the API's `{name, hours}`) as BarList items. */
+export const timed = (items: { name: string; hours: number }[]) => items.map(({ name, hours }) => ({ name, value: hours }))
+
+/** Big numbers with what they count, in tiles. */
+export function StatTiles({ tiles, label }: { tiles: [number | string, string][]; label?: string }) {
+  return (
+    <ul className="stat-tiles" aria-label={label}>
+      {tiles.map(([value, what]) => (
+        <li key={what}>
+          <strong>{value}</strong>
+          <span>{what}</span>
+        </li>
+      ))}
+    </ul>
   )
 }

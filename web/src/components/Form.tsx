@@ -73,3 +73,17 @@ export function Field({
     </div>
   )
 }
+
+/** A dialog form's buttons: submit (saying so while busy) and cancel. */
+export function FormActions({ label, busy, busyLabel = 'Saving…', onCancel }: { label: string; busy: boolean; busyLabel?: string; onCancel: () => void }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+      <button type="button" className="button button-ghost" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  )
+}

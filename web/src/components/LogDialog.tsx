@@ -4,7 +4,7 @@ import { api, unwrap } from '../api/client'
 import type { GameDetails, JournalBody } from '../api/types'
 import { today } from '../lib/format'
 import { Dialog } from './Dialog'
-import { errorsOf, Field, FormErrors } from './Form'
+import { errorsOf, Field, FormActions, FormErrors } from './Form'
 import { RatingInput } from './RatingInput'
 
 const ENTRY_TYPES = [
@@ -121,14 +121,7 @@ function LogForm({ game, onDone }: { game: GameDetails; onDone: () => void }) {
       </div>
       <RatingInput label="Rating" value={form.rating} onChange={(rating) => setForm({ ...form, rating })} />
       {errors.rating && <p className="field-errors">{errors.rating.join(' ')}</p>}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save" busy={save.isPending} onCancel={onDone} />
     </form>
   )
 }

@@ -6,11 +6,13 @@ import type { GameDetails, ViewerState } from '../api/types'
 import { useAuth } from '../auth'
 import { GameCover } from '../components/GameCover'
 import { LogDialog } from '../components/LogDialog'
+import { PlayPanel } from '../components/Playthroughs'
 import { RatingInput } from '../components/RatingInput'
 import { Reviews } from '../components/Reviews'
 import { ErrorState, Skeleton } from '../components/States'
 import { formatDay, plural } from '../lib/format'
 import { useTitle } from '../lib/hooks'
+import { COMPLETION_LABELS, formatHours, keysOf } from '../lib/playtime'
 
 export function useGame(slug: string) {
   const auth = useAuth()
@@ -194,6 +196,35 @@ function Community({ game }: { game: GameDetails }) {
   )
 }
 
+/** How long people took to finish it, per completion level, and how many are playing it now. */
+function TimeToBeat({ game }: { game: GameDetails }) {
+  const { time_to_beat: times, playing_now: playingNow } = game.community
+  return (
+    <section className="panel" aria-labelledby="time-heading">
+      <h2 id="time-heading" className="section-title">
+        Time to beat
+      </h2>
+      <dl className="time-to-beat">
+        {keysOf(COMPLETION_LABELS).map((level) => {
+          const { hours, people } = times[level]
+          return (
+            <div key={level}>
+              <dt>{COMPLETION_LABELS[level]}</dt>
+              <dd>
+                {hours != null ? <strong>{formatHours(hours)}</strong> : <span className="muted">Not enough data</span>}
+                {people > 0 && <span className="muted"> · {plural(people, 'person', 'people')}</span>}
+              </dd>
+            </div>
+          )
+        })}
+      </dl>
+      <p className="playing-now">
+        <strong>{playingNow.toLocaleString()}</strong> {playingNow === 1 ? 'person is' : 'people are'} playing it now
+      </p>
+    </section>
+  )
+}
+
 function histogramLabel(histogram: number[]): string {
   const parts = histogram.map((count, i) => (count > 0 ? `${(i + 1) / 2} stars: ${count}` : null)).filter(Boolean)
   return parts.length ? `Rating distribution. ${parts.join('; ')}` : 'No ratings yet'
@@ -258,7 +289,9 @@ export default function Game() {
         </div>
         <aside className="game-side">
           {auth.signedIn ? <ViewerPanel game={g} /> : <SignInPrompt />}
+          {auth.user && <PlayPanel game={g} username={auth.user.username} />}
           <Community game={g} />
+          <TimeToBeat game={g} />
         </aside>
       </div>
       <Reviews slug={g.slug} />

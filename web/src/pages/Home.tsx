@@ -1,4 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { lazy, Suspense } from 'react'
 import { Link } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
@@ -7,6 +8,9 @@ import { FeedItem } from '../components/FeedItem'
 import { GameCard, GameGrid } from '../components/GameCover'
 import { Empty, ErrorState, GridSkeleton, LoadMore, Skeleton } from '../components/States'
 import { useTitle } from '../lib/hooks'
+
+// Only signed-in people see it: a first visit does not load it (nor the session buttons and dialog it holds).
+const NowPlaying = lazy(() => import('../components/NowPlaying'))
 
 const PERIOD_LABEL = { week: 'this week', month: 'this month', all: 'of all time' } as const
 
@@ -90,6 +94,11 @@ export default function Home() {
     return (
       <div className="home home-signed-in">
         <h1 className="page-title">{auth.user ? `Welcome back, ${auth.user.username}` : 'Welcome back'}</h1>
+        {auth.user && (
+          <Suspense fallback={<Skeleton lines={2} />}>
+            <NowPlaying username={auth.user.username} />
+          </Suspense>
+        )}
         <Popular />
         <Feed />
       </div>

@@ -3,21 +3,24 @@ import { useEffect, useRef } from 'react'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
-import type { FollowsItem, LibraryStatus, Profile as ProfileData } from '../api/types'
+import type { FollowsItem, LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
-import { BarList, ColumnChart } from '../components/Charts'
+import { BarList, ColumnChart, counted, StatTiles, timed } from '../components/Charts'
 import { GameCard, GameCover, GameGrid } from '../components/GameCover'
+import { YearLinks } from '../components/YearLinks'
 import { ReviewItem } from '../components/Reviews'
 import { Empty, ErrorState, GridSkeleton, LoadMore, NotFoundState, Skeleton } from '../components/States'
 import { Stars } from '../components/Stars'
 import { formatDay, plural } from '../lib/format'
 import { useTitle } from '../lib/hooks'
+import { formatHours, keysOf, playthroughFacts, playthroughTime, STATUS_LABELS } from '../lib/playtime'
 import { ApiError } from '../api/client'
 
 const TABS = [
   ['', 'Activity'],
   ['games', 'Games'],
+  ['playthroughs', 'Playthroughs'],
   ['reviews', 'Reviews'],
   ['lists', 'Lists'],
   ['network', 'Network'],
@@ -139,6 +142,22 @@ function Favorites({ profile }: { profile: ProfileData }) {
       </h2>
       <ul className="favorites">
         {profile.favorites.map((game) => (
+          <GameCard key={game.id} game={game} />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function PlayingShelf({ profile }: { profile: ProfileData }) {
+  if (profile.playing.length === 0) return null
+  return (
+    <section className="section" aria-labelledby="playing-heading">
+      <h2 id="playing-heading" className="section-title">
+        Playing now
+      </h2>
+      <ul className="favorites" aria-label={`${profile.username} is playing`}>
+        {profile.playing.map((game) => (
           <GameCard key={game.id} game={game} />
         ))}
       </ul>
@@ -273,6 +292,65 @@ function Games({ username }: { username: string }) {
             ))}
           </GameGrid>
           <LoadMore hasNext={games.hasNextPage} loading={games.isFetchingNextPage} onClick={() => games.fetchNextPage()} />
+        </>
+      )}
+    </>
+  )
+}
+
+const PLAYTHROUGH_STATUSES = keysOf(STATUS_LABELS)
+
+function Playthroughs({ username }: { username: string }) {
+  const [params] = useSearchParams()
+  const requested = params.get('status')
+  const status = PLAYTHROUGH_STATUSES.find((s) => s === requested)
+  const playthroughs = useInfiniteQuery({
+    queryKey: ['playthroughs', username, status ?? 'all'],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/users/{username}/playthroughs', {
+          params: { path: { username }, query: { ...(status ? { status } : {}), ...pageQuery(30, pageParam) } },
+          signal,
+        }),
+      ),
+    ...cursorPaging,
+  })
+  const items = playthroughs.data?.pages.flatMap((p) => p.results) ?? []
+  const filters: [PlaythroughStatus | undefined, string][] = [[undefined, 'All'], ...PLAYTHROUGH_STATUSES.map((s): [PlaythroughStatus, string] => [s, STATUS_LABELS[s]])]
+  return (
+    <>
+      <nav className="segmented games-filter playthrough-filter" aria-label="Which playthroughs">
+        {filters.map(([value, label]) => (
+          <Link key={label} to={{ search: value ? `?status=${value}` : '' }} aria-current={value === status ? 'page' : undefined} replace>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {playthroughs.isPending ? (
+        <Skeleton lines={4} />
+      ) : playthroughs.isError ? (
+        <ErrorState error={playthroughs.error} retry={() => playthroughs.refetch()} />
+      ) : items.length === 0 ? (
+        <Empty>No playthroughs here yet.</Empty>
+      ) : (
+        <>
+          <ol className="diary" aria-label="Playthroughs">
+            {items.map((p) => (
+              <li key={p.id} className="diary-item playthrough-row">
+                <GameCover game={p.game} size="xs" decorative />
+                <div className="diary-game">
+                  <Link to={`/games/${p.game.slug}`}>{p.game.name}</Link>
+                  <div className="diary-sub">{playthroughFacts(p).join(' · ')}</div>
+                </div>
+                <span className="playthrough-row-time">{playthroughTime(p)}</span>
+              </li>
+            ))}
+          </ol>
+          <LoadMore
+            hasNext={playthroughs.hasNextPage}
+            loading={playthroughs.isFetchingNextPage}
+            onClick={() => playthroughs.fetchNextPage()}
+          />
         </>
       )}
     </>
@@ -434,14 +512,7 @@ function StatsTab({ username }: { username: string }) {
   ]
   return (
     <div>
-      <ul className="stat-tiles">
-        {tiles.map(([value, label]) => (
-          <li key={label}>
-            <strong>{value}</strong>
-            <span>{label}</span>
-          </li>
-        ))}
-      </ul>
+      <StatTiles tiles={tiles} />
       <div className="charts">
         {stats.data.finished_per_year.length > 0 ? (
           <ColumnChart
@@ -459,9 +530,22 @@ function StatsTab({ username }: { username: string }) {
           title="Ratings (stars)"
           bars={stats.data.rating_distribution.map((count, i) => ({ label: HALF_STARS[i] ?? '', value: count }))}
         />
-        <BarList title="Top platforms" items={stats.data.top_platforms} />
-        <BarList title="Top genres" items={stats.data.top_genres} />
+        <BarList title="Top platforms" items={counted(stats.data.top_platforms)} />
+        <BarList title="Top genres" items={counted(stats.data.top_genres)} />
+        {stats.data.hours_per_year.length > 0 && (
+          <ColumnChart
+            title="Hours played per year"
+            bars={stats.data.hours_per_year.map((y) => ({ label: String(y.year), value: y.hours }))}
+          />
+        )}
+        {stats.data.hours_per_platform.length > 0 && (
+          <BarList title="Hours per platform" items={timed(stats.data.hours_per_platform)} format={formatHours} />
+        )}
       </div>
+      <YearLinks
+        username={username}
+        years={[...stats.data.hours_per_year.map((y) => y.year), ...stats.data.finished_per_year.map((y) => y.year)]}
+      />
     </div>
   )
 }
@@ -491,6 +575,7 @@ export default function Profile() {
     <div className="profile-page">
       <Header profile={p} />
       <Favorites profile={p} />
+      <PlayingShelf profile={p} />
       <nav className="tabs" aria-label="Profile sections" ref={tabs}>
         {TABS.map(([t, label]) => (
           <NavLink key={t} to={t ? `${base}/${t}` : base} end aria-current={t === current ? 'page' : undefined}>
@@ -501,6 +586,7 @@ export default function Profile() {
       <section aria-label={TABS.find(([t]) => t === current)?.[1]}>
         {current === '' && <Activity username={p.username} />}
         {current === 'games' && <Games username={p.username} />}
+        {current === 'playthroughs' && <Playthroughs username={p.username} />}
         {current === 'reviews' && <Reviews username={p.username} />}
         {current === 'lists' && <Lists username={p.username} isMe={auth.user?.id === p.id} />}
         {current === 'network' && <Network profile={p} />}
