@@ -86,13 +86,13 @@ export function createSearchAnswers(
     db.selectFrom('catalog_version').select('version'),
   )
   return async (query: string, limit: number, serialize: (hits: SearchHit[]) => string): Promise<Buffer> => {
+    if (maxAgeMs === 0) return Buffer.from(serialize(await search(query, limit)))
     const key = `${limit}:${searchNameOf(query)}`
     const row = await catalogVersion.first({})
-    const version = `${row?.version}.${maxAgeMs > 0 ? Math.floor(now() / maxAgeMs) : now()}`
+    const version = `${row?.version}.${Math.floor(now() / maxAgeMs)}`
     const kept = cache.get(key, version)
     if (kept) return kept.body
-    const body = Buffer.from(serialize(await search(query, limit)))
-    return maxAgeMs > 0 ? cache.set(key, version, body, null).body : body
+    return cache.set(key, version, Buffer.from(serialize(await search(query, limit))), null).body
   }
 }
 
