@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_trusted_devices.js'
 import * as m0008 from './migrations/0008_answer_versions.js'
 import * as m0009 from './migrations/0009_playthroughs.js'
 import * as m0010 from './migrations/0010_playthroughs_from_journal.js'
+import * as m0011 from './migrations/0011_imports.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0008_answer_versions': m0008,
   '0009_playthroughs': m0009,
   '0010_playthroughs_from_journal': m0010,
+  '0011_imports': m0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -21,6 +21,9 @@ export interface Tables {
   catalog_version: CatalogVersionTable
   playthroughs: PlaythroughsTable
   play_sessions: PlaySessionsTable
+  imports: ImportsTable
+  import_rows: ImportRowsTable
+  imported_items: ImportedItemsTable
 }
 
 /**
@@ -107,6 +110,8 @@ export interface GamesTable {
   provisional: ColumnType<boolean | number, boolean | undefined, boolean>
   /** Bumped by triggers whenever what the game page shows changes (migration 0008). */
   version: Generated<number>
+  /** The game's Steam app id, when it is on Steam: how Steam libraries name games (migration 0011). */
+  steam_app_id: number | null
 }
 
 /** One row: bumped by triggers whenever what a search of the catalog shows changes (migration 0008). */
@@ -268,4 +273,62 @@ export interface PlaySessionsTable {
   /** 'manual', or the import it came from (steam, backloggd, grouvee, hltb, playnite). */
   source: Generated<string>
   created_at: string
+}
+
+export type ImportStatus = 'matching' | 'ready' | 'committing' | 'done' | 'cancelled' | 'failed'
+export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'unmatched' | 'skipped'
+
+/** An upload of a person's history from another tracker (src/imports/), kept until committed or a day old. */
+export interface ImportsTable {
+  id: Generated<number>
+  user_id: number
+  source: string
+  status: ImportStatus
+  /** Rows in the file; `done` of them are matched (status matching) or written (committing). */
+  total: number
+  done: Generated<number>
+  /** JSON: what the person chose in the preview. */
+  options: Generated<string>
+  /** JSON: the counts of the preview, then of the commit. */
+  summary: Generated<string>
+  error: string | null
+  /** A process working on the import holds it until then; past it, another process takes the work over. */
+  lease_until: string | null
+  created_at: string
+  updated_at: string
+  expires_at: string
+}
+
+/** One row of an import's file, parsed (src/imports/rows.ts), with its match and what it does. */
+export interface ImportRowsTable {
+  import_id: number
+  position: number
+  row_key: string
+  kind: string
+  line: number | null
+  title: string
+  /** JSON: the parsed row. */
+  data: string
+  game_id: number | null
+  /** steam, igdb, slug, name, picked (by the person), new (added to the catalog). */
+  matched_by: string | null
+  /** Planned in the preview, what was done after the commit. */
+  outcome: ImportOutcome
+  reason: string | null
+  rounded: DbBoolean
+  committed: DbBoolean
+}
+
+/** What an import wrote, by source and source key: the next import of the same history finds it here. */
+export interface ImportedItemsTable {
+  user_id: number
+  source: string
+  /** game, playthrough, session, journal, list, favorites, follow. */
+  kind: string
+  item_key: string
+  /** The game, playthrough, session, entry or list it became. */
+  target_id: number | null
+  /** JSON: the item as last imported. */
+  snapshot: string
+  updated_at: string
 }
