@@ -24,6 +24,8 @@ import { activityRoutes } from './activity/routes.js'
 import { playthroughsRoutes } from './playthroughs/routes.js'
 import { registerWebApp } from './web/site.js'
 import { yearReviewRoutes } from './yearreview/routes.js'
+import { createImportWork } from './imports/jobs.js'
+import { importsRoutes } from './imports/routes.js'
 
 /** How long closing waits for requests whose clients have gone (each is bounded by its query timeouts anyway). */
 const CLOSE_GRACE_MS = 10_000
@@ -105,8 +107,10 @@ export async function buildApp(options: AppOptions) {
 
   app.decorateRequest('session', null)
   const inFlight = trackInFlightRequests(app)
+  const importWork = createImportWork(db, { newGames: config.newGames, log: app.log, sweep: true })
   app.addHook('onClose', async () => {
     await inFlight.drained(CLOSE_GRACE_MS)
+    await importWork.close()
     await limiter.close()
     await readLimiter.close()
     await db.destroy()
@@ -176,6 +180,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(libraryRoutes, { reads, config })
   await app.register(activityRoutes, { reads, auth })
   await app.register(playthroughsRoutes, { db, reads, config, auth })
+  await app.register(importsRoutes, { db, config, auth, work: importWork })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   if (options.webDist !== null) await registerWebApp(app, options.webDist)

@@ -276,7 +276,7 @@ export interface PlaySessionsTable {
 }
 
 export type ImportStatus = 'matching' | 'ready' | 'committing' | 'done' | 'cancelled' | 'failed'
-export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'unmatched' | 'skipped'
+export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'unmatched' | 'skipped' | 'failed'
 
 /** An upload of a person's history from another tracker (src/imports/), kept until committed or a day old. */
 export interface ImportsTable {
@@ -315,8 +315,10 @@ export interface ImportRowsTable {
   /** Planned in the preview, what was done after the commit. */
   outcome: ImportOutcome
   reason: string | null
+  /** JSON: what the row does, in words. */
+  changes: Generated<string>
   rounded: DbBoolean
-  committed: DbBoolean
+  committed: ColumnType<boolean | number, boolean | undefined, boolean>
 }
 
 /** What an import wrote, by source and source key: the next import of the same history finds it here. */

@@ -55,11 +55,14 @@ function columnsOf(input: GameInput) {
   }
 }
 
-/** Adds a game under its own slug, or the first free `slug-2` … `slug-20`, or a `slug-` with a random ending. */
-export async function insertGame(db: Db, input: GameInput): Promise<number> {
+/**
+ * Adds a game under its own slug, or the first free `slug-2` … `slug-20`, or a `slug-` with a random ending;
+ * `provisional` when an account names it, not catalog data.
+ */
+export async function insertGame(db: Db, input: GameInput, { provisional = false } = {}): Promise<number> {
   const { id } = await db
     .insertInto('games')
-    .values({ ...columnsOf(input), slug: await freeSlug(db, input), created_at: timestamp() })
+    .values({ ...columnsOf(input), slug: await freeSlug(db, input), provisional, created_at: timestamp() })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id

@@ -32,6 +32,8 @@ export interface ImportedSession {
   /** 1 to 1,440 */
   minutes: number
   note: string | null
+  /** Where the exporting instance had it from (Overworld's export); otherwise the import's source. */
+  source?: string
 }
 
 export interface ImportedPlaythrough {

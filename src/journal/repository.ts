@@ -25,13 +25,21 @@ export type EntryRecord = EntryValues & { id: number; user_id: number; game_id: 
 /** Entry types that mean the person has played the game (not merely started it). */
 const PLAYED_TYPES: ReadonlySet<EntryType> = new Set(['finished', 'played', 'replayed', 'abandoned'])
 
-export async function insertEntry(db: Db, userId: number, gameId: number, values: EntryValues): Promise<number> {
+/** An imported entry is history, not news: it is written without an activity (`logActivity: false`). */
+export async function insertEntry(
+  db: Db,
+  userId: number,
+  gameId: number,
+  values: EntryValues,
+  { logActivity = true }: { logActivity?: boolean } = {},
+): Promise<number> {
   const now = timestamp()
   const { id } = await db
     .insertInto('journal_entries')
     .values({ ...values, user_id: userId, game_id: gameId, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow()
+  if (!logActivity) return id
   await recordActivity(db, {
     user_id: userId,
     type: activityTypeOf(values),

@@ -59,9 +59,16 @@ export async function findPlaythroughForChange(db: Db, playthroughId: number): P
 
 /**
  * Adds a playthrough, within the account's bound; one that starts finished or abandoned is logged as the journal
- * would log it (endPlaythrough). Run it in a transaction.
+ * would log it (endPlaythrough), unless it comes with its own history (`logEnding: false`: an import, which brings
+ * its journal entries itself). Run it in a transaction.
  */
-export async function insertPlaythrough(db: Db, userId: number, gameId: number, values: PlaythroughValues): Promise<number> {
+export async function insertPlaythrough(
+  db: Db,
+  userId: number,
+  gameId: number,
+  values: PlaythroughValues,
+  { logEnding = true }: { logEnding?: boolean } = {},
+): Promise<number> {
   if (values.adjustment_minutes < 0) throw noNegativeTotal()
   await lockRow(db, 'games', gameId)
   await lockRow(db, 'users', userId)
@@ -79,15 +86,21 @@ export async function insertPlaythrough(db: Db, userId: number, gameId: number, 
     .values({ ...values, user_id: userId, game_id: gameId, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await endPlaythrough(db, { ...values, id, user_id: userId, game_id: gameId }, undefined)
+  if (logEnding) await endPlaythrough(db, { ...values, id, user_id: userId, game_id: gameId }, undefined)
   return id
 }
 
 /**
  * Writes an edit of a playthrough found by findPlaythroughForChange. Its total may not go below nothing; moving it
- * to finished or abandoned is logged as the journal would log it (endPlaythrough). Run it in a transaction.
+ * to finished or abandoned is logged as the journal would log it (endPlaythrough), unless an import brings its own
+ * history (`logEnding: false`). Run it in a transaction.
  */
-export async function updatePlaythrough(db: Db, playthrough: PlaythroughRecord, changes: Partial<PlaythroughValues>): Promise<void> {
+export async function updatePlaythrough(
+  db: Db,
+  playthrough: PlaythroughRecord,
+  changes: Partial<PlaythroughValues>,
+  { logEnding = true }: { logEnding?: boolean } = {},
+): Promise<void> {
   if (Object.keys(changes).length === 0) return
   if (changes.adjustment_minutes !== undefined && (await sessionMinutes(db, playthrough.id)) + changes.adjustment_minutes < 0) {
     throw noNegativeTotal()
@@ -97,7 +110,7 @@ export async function updatePlaythrough(db: Db, playthrough: PlaythroughRecord, 
     .set({ ...changes, updated_at: timestamp() })
     .where('id', '=', playthrough.id)
     .execute()
-  await endPlaythrough(db, { ...playthrough, ...changes }, playthrough.status)
+  if (logEnding) await endPlaythrough(db, { ...playthrough, ...changes }, playthrough.status)
 }
 
 const noNegativeTotal = () =>
@@ -145,7 +158,7 @@ async function sessionMinutes(db: Db, playthroughId: number): Promise<number> {
 export async function insertSession(
   db: Db,
   playthroughId: number,
-  values: { played_on: string; minutes: number; note: string | null },
+  values: { played_on: string; minutes: number; note: string | null; source?: string },
 ): Promise<PlaySession> {
   const { n } = await db
     .selectFrom('play_sessions')
@@ -157,7 +170,7 @@ export async function insertSession(
   }
   const row = await db
     .insertInto('play_sessions')
-    .values({ ...values, playthrough_id: playthroughId, source: 'manual', created_at: timestamp() })
+    .values({ source: 'manual', ...values, playthrough_id: playthroughId, created_at: timestamp() })
     .returning(SESSION_COLUMNS)
     .executeTakeFirstOrThrow()
   return presentSession(row)

@@ -53,15 +53,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('game_id', 'integer', (c) => c.references('games.id').onDelete('set null'))
     /** How the game was found: steam, igdb, slug, name, picked (by the person), new (added to the catalog). */
     .addColumn('matched_by', 'text')
-    /** What the row does (added, updated, unchanged, unmatched, skipped): planned in the preview, done after commit. */
+    /** What the row does (added, updated, unchanged, unmatched, skipped, failed): planned in the preview, done after commit. */
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('reason', 'text')
+    /** JSON: what the row does, in words (["mark played", "rate ★★★★½", …]). */
+    .addColumn('changes', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('rounded', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('committed', 'boolean', (c) => c.notNull().defaultTo(false))
     .addPrimaryKeyConstraint('import_rows_pk', ['import_id', 'position'])
     .execute()
   await db.schema.createIndex('import_rows_outcome').on('import_rows').columns(['import_id', 'outcome', 'position']).execute()
   await db.schema.createIndex('import_rows_game').on('import_rows').column('game_id').execute()
+  await db.schema.createIndex('import_rows_key').on('import_rows').columns(['import_id', 'row_key']).execute()
 
   await db.schema
     .createTable('imported_items')
