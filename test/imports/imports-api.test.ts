@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import type { App } from '../../src/app.js'
+import type { Db } from '../../src/db/database.js'
+import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
+import { describeEachDatabase } from '../helpers/app.js'
+import { call, registerUser, type ApiResponse } from '../helpers/client.js'
+import { importFixture } from '../helpers/import-files.js'
+
+function upload(app: App, token: string, source: string, body: string, contentType = source === 'steam' || source === 'overworld' ? 'application/json' : 'text/csv') {
+  return call(app, 'POST', `/api/imports/?source=${source}`, { token, body, headers: { 'content-type': contentType } })
+}
+
+/** Follows an import until it stops moving (ready after an upload, done after a commit). */
+async function settled(app: App, token: string, id: number, query = ''): Promise<ApiResponse> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const response = await call(app, 'GET', `/api/imports/${id}?limit=200${query}`, { token })
+    assert.equal(response.status, 200, response.text)
+    if (response.body.status !== 'matching' && response.body.status !== 'committing') return response
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`import ${id} did not settle`)
+}
+
+async function importFile(app: App, token: string, source: string, file: string, commitBody: unknown = {}) {
+  const uploaded = await upload(app, token, source, importFixture(file))
+  assert.equal(uploaded.status, 202, uploaded.text)
+  const preview = await settled(app, token, uploaded.body.id)
+  assert.equal(preview.body.status, 'ready', preview.text)
+  const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token, body: commitBody })
+  assert.equal(commit.status, 202, commit.text)
+  const done = await settled(app, token, uploaded.body.id)
+  assert.equal(done.body.status, 'done', done.text)
+  return { preview: preview.body, done: done.body }
+}
+
+/** Everything a person's import can write, counted. */
+async function libraryCounts(db: Db, userId: number) {
+  const count = async (table: 'game_statuses' | 'ratings' | 'playthroughs' | 'journal_entries' | 'lists') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n)
+  const sessions = await db
+    .selectFrom('play_sessions')
+    .innerJoin('playthroughs', 'playthroughs.id', 'play_sessions.playthrough_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('playthroughs.user_id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return {
+    statuses: await count('game_statuses'),
+    ratings: await count('ratings'),
+    playthroughs: await count('playthroughs'),
+    entries: await count('journal_entries'),
+    lists: await count('lists'),
+    sessions: Number(sessions.n),
+  }
+}
+
+async function playthroughOf(db: Db, userId: number, slug: string) {
+  const rows = await db
+    .selectFrom('playthroughs')
+    .innerJoin('games', 'games.id', 'playthroughs.game_id')
+    .select(['playthroughs.id', 'playthroughs.status', 'playthroughs.platform', 'playthroughs.storefront', 'playthroughs.adjustment_minutes'])
+    .where('playthroughs.user_id', '=', userId)
+    .where('games.slug', '=', slug)
+    .execute()
+  assert.equal(rows.length, 1, `one playthrough of ${slug}`)
+  const sessions = await db.selectFrom('play_sessions').select(['played_on', 'minutes', 'source']).where('playthrough_id', '=', rows[0]!.id).orderBy('id').execute()
+  const minutes = sessions.reduce((sum, session) => sum + session.minutes, rows[0]!.adjustment_minutes)
+  return { ...rows[0]!, sessions, minutes }
+}
+
+describeEachDatabase('Imports: upload, preview, commit', (current) => {
+  async function signedIn(name = 'mira') {
+    await loadCatalogIfEmpty(current().db)
+    return registerUser(current().app, name)
+  }
+
+  it('previews a Steam library without writing anything, then commits it: times, last-played sessions, backlog', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    assert.equal(uploaded.status, 202, uploaded.text)
+    assert.deepEqual(Object.keys(uploaded.body).sort(), ['id', 'status'])
+    const preview = await settled(app, mira.token, uploaded.body.id)
+    assert.equal(preview.body.status, 'ready')
+    assert.deepEqual(preview.body.progress, { done: 13, total: 13 })
+    assert.deepEqual(preview.body.summary, { added: 11, updated: 0, unchanged: 0, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
+    const silksong = preview.body.rows.find((row: { title: string }) => row.title === 'Hollow Knight: Silksong')
+    assert.equal(silksong.outcome, 'unmatched')
+    assert.ok(silksong.reason)
+    const celeste = preview.body.rows.find((row: { title: string }) => row.title === 'Celeste')
+    assert.equal(celeste.game.slug, 'celeste')
+    assert.equal(celeste.matched_by, 'steam')
+    assert.deepEqual(celeste.changes, ['mark played', 'add a shelved playthrough (PC, 23 h 52 min)'])
+    assert.deepEqual(await libraryCounts(db, mira.id), { statuses: 0, ratings: 0, playthroughs: 0, entries: 0, lists: 0, sessions: 0 })
+
+    const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: {} })
+    assert.equal(commit.status, 202, commit.text)
+    const done = await settled(app, mira.token, uploaded.body.id)
+    assert.equal(done.body.status, 'done')
+    assert.deepEqual(done.body.summary, { added: 11, updated: 0, unchanged: 0, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
+    // Only the rows that were not imported are kept, to say why.
+    assert.deepEqual(done.body.rows.map((row: { title: string }) => row.title).sort(), ['Hollow Knight: Silksong', 'Wallpaper Engine'])
+
+    const celesteRun = await playthroughOf(db, mira.id, 'celeste')
+    assert.deepEqual(
+      { status: celesteRun.status, platform: celesteRun.platform, storefront: celesteRun.storefront, minutes: celesteRun.minutes },
+      { status: 'shelved', platform: 'PC', storefront: 'steam', minutes: 1432 },
+    )
+    assert.deepEqual(celesteRun.sessions, [{ played_on: '2023-02-11', minutes: 1432, source: 'steam' }])
+    // More than a day's worth: a day on the last-played date, the rest undated.
+    const witcher = await playthroughOf(db, mira.id, 'the-witcher-3-wild-hunt')
+    assert.equal(witcher.minutes, 6120)
+    assert.deepEqual(witcher.sessions, [{ played_on: '2022-08-19', minutes: 1440, source: 'steam' }])
+    assert.equal((await playthroughOf(db, mira.id, 'hades')).status, 'playing')
+    const library = await call(app, 'GET', '/api/users/mira/games?status=backlog', { token: mira.token })
+    assert.deepEqual(library.body.results.map((game: { slug: string }) => game.slug).sort(), ['the-elder-scrolls-v-skyrim', 'vampire-survivors'])
+  })
+
+  it('changes nothing when the same file is imported again, and brings only what changed from a newer one', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    await importFile(app, mira.token, 'steam', 'steam-basic.json')
+    const before = await libraryCounts(db, mira.id)
+
+    const again = await importFile(app, mira.token, 'steam', 'steam-basic.json')
+    assert.deepEqual(again.preview.summary, { added: 0, updated: 0, unchanged: 11, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
+    assert.deepEqual(await libraryCounts(db, mira.id), before)
+
+    const newer = await importFile(app, mira.token, 'steam', 'steam-newer.json')
+    assert.deepEqual(newer.preview.summary, { added: 1, updated: 3, unchanged: 8, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
+    const celeste = await playthroughOf(db, mira.id, 'celeste')
+    assert.equal(celeste.minutes, 1519)
+    assert.deepEqual(celeste.sessions.at(-1), { played_on: '2024-06-20', minutes: 87, source: 'steam' })
+    assert.equal((await playthroughOf(db, mira.id, 'stardew-valley')).minutes, 9960)
+    assert.equal((await playthroughOf(db, mira.id, 'inscryption')).status, 'playing')
+    const after = await libraryCounts(db, mira.id)
+    assert.equal(after.playthroughs, before.playthroughs + 1, 'no playthrough twice')
+  })
+
+  it('refuses a malformed file with its line, and keeps nothing', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    const refused = await upload(app, mira.token, 'steam', importFixture('steam-malformed.json'))
+    assert.equal(refused.status, 400)
+    assert.ok([44, 45].includes(refused.body.line), refused.text)
+    assert.match(refused.body.detail, /^Line 4[45], column \d+: /)
+    const csv = await upload(app, mira.token, 'hltb', importFixture('hltb-malformed.csv'))
+    assert.equal(csv.status, 400)
+    assert.deepEqual([csv.body.line, csv.body.column], [4, 55])
+    assert.equal((await db.selectFrom('imports').select('id').execute()).length, 0)
+  })
+
+  it('runs one import at a time per person; a cancelled one makes way and is forgotten', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    const first = await upload(app, mira.token, 'playnite', importFixture('playnite-basic.csv'))
+    await settled(app, mira.token, first.body.id)
+    const second = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    assert.equal(second.status, 409)
+    assert.equal(second.body.id, first.body.id)
+    // Someone else is not held up.
+    const jonas = await registerUser(app, 'jonas')
+    assert.equal((await upload(app, jonas.token, 'steam', importFixture('steam-basic.json'))).status, 202)
+
+    assert.equal((await call(app, 'DELETE', `/api/imports/${first.body.id}`, { token: mira.token })).status, 204)
+    const cancelled = await call(app, 'GET', `/api/imports/${first.body.id}`, { token: mira.token })
+    assert.equal(cancelled.body.status, 'cancelled')
+    assert.deepEqual(cancelled.body.rows, [])
+    assert.equal((await call(app, 'POST', `/api/imports/${first.body.id}/commit`, { token: mira.token, body: {} })).status, 409)
+    assert.equal((await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))).status, 202)
+    assert.equal(await db.selectFrom('game_statuses').select('user_id').where('user_id', '=', mira.id).executeTakeFirst(), undefined)
+  })
+
+  it("shows and changes an import only to its owner", async () => {
+    const { app } = current()
+    const mira = await signedIn()
+    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    await settled(app, mira.token, uploaded.body.id)
+    const jonas = await registerUser(app, 'jonas')
+    for (const [method, url, body] of [
+      ['GET', `/api/imports/${uploaded.body.id}`, undefined],
+      ['PUT', `/api/imports/${uploaded.body.id}/rows/1`, { game: null }],
+      ['POST', `/api/imports/${uploaded.body.id}/commit`, {}],
+      ['DELETE', `/api/imports/${uploaded.body.id}`, undefined],
+    ] as const) {
+      assert.equal((await call(app, method, url, { token: jonas.token, body })).status, 404, `${method} ${url}`)
+    }
+    assert.equal((await call(app, 'GET', `/api/imports/${uploaded.body.id}`)).status, 401)
+    assert.deepEqual((await call(app, 'GET', '/api/imports/', { token: jonas.token })).body.results, [])
+    const mine = await call(app, 'GET', '/api/imports/', { token: mira.token })
+    assert.deepEqual(mine.body.results.map((item: { id: number }) => item.id), [uploaded.body.id])
+  })
+
+  it('lets the person pick the game of an unmatched row, or add it to the catalog, and leave out a matched one', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    const preview = await settled(app, mira.token, uploaded.body.id)
+    const position = (title: string) => preview.body.rows.find((row: { title: string }) => row.title === title).position
+    const hollowKnight = await db.selectFrom('games').select('id').where('slug', '=', 'hollow-knight').executeTakeFirstOrThrow()
+
+    const picked = await call(app, 'PUT', `/api/imports/${uploaded.body.id}/rows/${position('Wallpaper Engine')}`, { token: mira.token, body: { game: hollowKnight.id } })
+    assert.equal(picked.status, 200, picked.text)
+    assert.equal(picked.body.matched_by, 'picked')
+    assert.equal(picked.body.game.slug, 'hollow-knight')
+    // Hollow Knight is already in the file: the picked row would add nothing the other row does not.
+    const added = await call(app, 'PUT', `/api/imports/${uploaded.body.id}/rows/${position('Hollow Knight: Silksong')}`, { token: mira.token, body: { game: 'new' } })
+    assert.equal(added.body.outcome, 'added')
+    assert.equal(added.body.matched_by, 'new')
+    const left = await call(app, 'PUT', `/api/imports/${uploaded.body.id}/rows/${position('Portal 2')}`, { token: mira.token, body: { game: null } })
+    assert.equal(left.body.outcome, 'unmatched')
+    const summary = (await call(app, 'GET', `/api/imports/${uploaded.body.id}`, { token: mira.token })).body.summary
+    assert.equal(summary.unmatched, 1)
+    assert.equal((await call(app, 'PUT', `/api/imports/${uploaded.body.id}/rows/1`, { token: mira.token, body: { game: 999999 } })).status, 400)
+
+    await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: {} })
+    await settled(app, mira.token, uploaded.body.id)
+    const silksong = await db.selectFrom('games').select(['id', 'provisional']).where('name', '=', 'Hollow Knight: Silksong').executeTakeFirstOrThrow()
+    assert.equal(!!silksong.provisional, true)
+    // Never played on Steam: it goes to the backlog.
+    const silksongStatuses = await db.selectFrom('game_statuses').select('status').where('user_id', '=', mira.id).where('game_id', '=', silksong.id).execute()
+    assert.deepEqual(silksongStatuses, [{ status: 'backlog' }])
+    const portal = await db.selectFrom('playthroughs').innerJoin('games', 'games.id', 'playthroughs.game_id').select('playthroughs.id').where('games.slug', '=', 'portal-2').execute()
+    assert.deepEqual(portal, [])
+  })
+
+  it('takes game choices and the backlog choice with the commit', async () => {
+    const { app, db } = current()
+    const mira = await signedIn()
+    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    await settled(app, mira.token, uploaded.body.id)
+    const celeste = await db.selectFrom('games').select('id').where('slug', '=', 'celeste').executeTakeFirstOrThrow()
+    const refused = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: { matches: { nope: celeste.id } } })
+    assert.equal(refused.status, 400)
+    const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: { matches: { '431960': null }, backlog_unplayed: false } })
+    assert.equal(commit.status, 202, commit.text)
+    const done = await settled(app, mira.token, uploaded.body.id)
+    assert.equal(done.body.options.backlog_unplayed, false)
+    assert.equal(await db.selectFrom('game_statuses').select('game_id').where('user_id', '=', mira.id).where('status', '=', 'backlog').executeTakeFirst(), undefined)
+  })
+})
