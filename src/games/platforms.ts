@@ -57,11 +57,14 @@ export const PLATFORMS = [
 export type Platform = (typeof PLATFORMS)[number]
 
 /**
- * Other spellings of the platforms, in lower case, as people wrote them in journal entries' free-text platform:
- * read only when existing entries become playthroughs (migration 0010). The API takes the names alone.
+ * Other spellings of the platforms, in lower case, as people wrote them in journal entries' free-text platform
+ * (read when existing entries become playthroughs, migration 0010) and as other trackers' exports write them
+ * (src/imports). The API takes the names alone.
  */
 export const PLATFORM_ALIASES: Readonly<Record<string, Platform>> = {
   windows: 'PC',
+  'windows pc': 'PC',
+  'pc (windows)': 'PC',
   'pc (microsoft windows)': 'PC',
   steam: 'PC',
   macos: 'Mac',
@@ -70,6 +73,7 @@ export const PLATFORM_ALIASES: Readonly<Record<string, Platform>> = {
   ps2: 'PlayStation 2',
   ps3: 'PlayStation 3',
   ps4: 'PlayStation 4',
+  'sony playstation 4': 'PlayStation 4',
   ps5: 'PlayStation 5',
   psp: 'PlayStation Portable',
   'ps vita': 'PlayStation Vita',
