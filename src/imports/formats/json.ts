@@ -73,7 +73,7 @@ export interface JsonKind<T> {
 export const STRING: JsonKind<string> = { what: 'a string', is: (value) => typeof value === 'string' }
 export const NUMBER: JsonKind<number> = { what: 'a number', is: (value) => typeof value === 'number' }
 export const WHOLE_NUMBER: JsonKind<number> = { what: 'a whole number', is: (value): value is number => Number.isSafeInteger(value) }
-export const BOOLEAN: JsonKind<boolean> = { what: 'true or false', is: (value) => typeof value === 'boolean' }
+const BOOLEAN: JsonKind<boolean> = { what: 'true or false', is: (value) => typeof value === 'boolean' }
 export const DATE: JsonKind<string> = {
   what: 'a date (YYYY-MM-DD)',
   is: (value): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isCalendarDate(value),
@@ -116,18 +116,13 @@ export function flag(object: JsonObject, key: string): boolean {
   return optional(object, key, BOOLEAN) ?? false
 }
 
-/** A nested object; missing or null is null. */
-export function optionalObject(object: JsonObject, key: string): JsonObject | null {
-  const value = object.fields[key]
-  return value === undefined || value === null ? null : objectAt(value, pathOf(object, key))
-}
-
+/** A nested object that must be there. */
 export function requiredObject(object: JsonObject, key: string): JsonObject {
   return objectAt(object.fields[key], pathOf(object, key))
 }
 
 /** An array field's items; a missing or null array is empty (an export leaves out what it has none of). */
-export function itemsOf(object: JsonObject, key: string): { value: unknown; path: string }[] {
+function itemsOf(object: JsonObject, key: string): { value: unknown; path: string }[] {
   const value = object.fields[key]
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) refuse(pathOf(object, key), 'an array')
