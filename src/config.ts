@@ -35,6 +35,8 @@ export interface Config {
   trustProxy: false | number | string[]
   /** How many games new to the shared catalog one account may add. */
   newGames: NewGameLimits
+  /** The Steam Web API's base, without a trailing slash: where a Steam import fetches a library (src/imports/steam-api.ts). */
+  steamApiUrl: string
 }
 
 export interface NewGameLimits {
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     answerCacheBytes: readInteger(env, 'ANSWER_CACHE_MB', 32, { min: 0, max: 4096 }) * 1024 * 1024,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     newGames: readNewGameLimits(env),
+    steamApiUrl: readUrl(env, 'STEAM_API_URL', 'https://api.steampowered.com').replace(/\/+$/, ''),
   }
 }
 

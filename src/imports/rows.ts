@@ -32,7 +32,10 @@ export interface ImportedSession {
   /** 1 to 1,440 */
   minutes: number
   note: string | null
-  /** Where the exporting instance had it from (Overworld's export); otherwise the import's source. */
+  /**
+   * Where the session first came from, when the file says (Overworld's export: `manual`, `steam`…), so that moving
+   * an account keeps it; when absent, the session's source is the import's.
+   */
   source?: string
 }
 
