@@ -4,6 +4,11 @@ import { ImportFormatError, type ImportRow, type ImportSource } from './rows.js'
 
 /** Files parsed at once by this process; more wait their turn (each upload is at most 20 MB). */
 const MAX_PARSERS = 2
+/**
+ * Below this size a file is read on the main thread: a few milliseconds at most (a Steam library of 1,000 games is
+ * about 200 KB), less than starting a thread costs.
+ */
+export const INLINE_PARSE_BYTES = 256 * 1024
 
 interface Job {
   source: ImportSource
@@ -28,6 +33,16 @@ if (!isMainThread && parentPort) {
   parentPort.postMessage(answer)
 }
 
+/**
+ * This file, as the worker's entry. Run from the TypeScript source (tests, `npm run import`), the worker registers
+ * tsx's loader before loading it, as a new thread has none of this thread's loaders.
+ */
+function workerEntry(): [string | URL, { eval?: boolean }] {
+  if (!import.meta.url.endsWith('.ts')) return [new URL(import.meta.url), {}]
+  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}) })`
+  return [load, { eval: true }]
+}
+
 let active = 0
 const waiting: (() => void)[] = []
 
@@ -41,14 +56,16 @@ async function turn(): Promise<() => void> {
 }
 
 /**
- * Parses an upload on a worker thread: a 20 MB file takes a good part of a second to read, which the main thread,
+ * Parses an upload, a big one on a worker thread: a 20 MB file takes seconds to read, which the main thread,
  * answering every other request, must not spend. Throws ImportFormatError as readImportFile does.
  */
 export async function parseOffMainThread(source: ImportSource, format: FileFormat, bytes: Uint8Array): Promise<ImportRow[]> {
+  if (bytes.length < INLINE_PARSE_BYTES) return readImportFile(source, format, bytes)
   const release = await turn()
   try {
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { source, format, bytes } satisfies Job })
+      const [entry, options] = workerEntry()
+      const worker = new Worker(entry, { ...options, workerData: { source, format, bytes } satisfies Job })
       worker.once('message', resolve)
       worker.once('error', reject)
       worker.once('exit', (code) => reject(new Error(`import parser exited with code ${code}`)))

@@ -40,7 +40,7 @@ import {
   UploadQuery,
   type ImportItem,
 } from './schemas.js'
-import { fetchSteamLibrary } from './steam-api.js'
+import { fetchSteamLibrary, SteamApiError } from './steam-api.js'
 
 export interface ImportsRoutesOptions {
   db: Db
@@ -206,7 +206,14 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
       const user = sessionOf(request).user
       const active = await findActiveImportId(db, user.id)
       if (active !== undefined) throw inProgress(active)
-      const text = await fetchSteamLibrary({ baseUrl: config.steamApiUrl, key: request.body.key, steamId: request.body.steam_id })
+      const text = await fetchSteamLibrary({ baseUrl: config.steamApiUrl, key: request.body.key, steamId: request.body.steam_id }).catch(
+        (error: unknown) => {
+          if (!(error instanceof SteamApiError)) throw error
+          // What the person can fix is theirs (400); Steam failing is not (502).
+          const theirs = error.failure === 'steam_id' || error.failure === 'key_refused' || error.failure === 'private_profile'
+          throw new ApiError(theirs ? 400 : 502, { detail: error.message })
+        },
+      )
       const rows = await parseOffMainThread('steam', 'json', Buffer.from(text)).catch((error: unknown) => {
         throw error instanceof ImportFormatError ? formatProblem(error) : error
       })

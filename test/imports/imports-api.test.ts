@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/database.js'
 import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type ApiResponse } from '../helpers/client.js'
+import { INLINE_PARSE_BYTES } from '../../src/imports/parse-worker.js'
 import { importFixture } from '../helpers/import-files.js'
 
 function upload(app: App, token: string, source: string, body: string, contentType = source === 'steam' || source === 'overworld' ? 'application/json' : 'text/csv') {
@@ -237,5 +238,25 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
     const done = await settled(app, mira.token, uploaded.body.id)
     assert.equal(done.body.options.backlog_unplayed, false)
     assert.equal(await db.selectFrom('game_statuses').select('game_id').where('user_id', '=', mira.id).where('status', '=', 'backlog').executeTakeFirst(), undefined)
+  })
+
+  it('reads a big file on a worker thread, refusing it there with its line when it is malformed', async () => {
+    const { app } = current()
+    const mira = await signedIn()
+    const games = Array.from({ length: 3000 }, (_, i) => ({ appid: 9_000_000 + i, name: `Imaginary Game Number ${i} With A Long Name`, playtime_forever: i, rtime_last_played: 1_700_000_000 }))
+    const text = JSON.stringify({ response: { game_count: games.length, games } }, null, 1)
+    assert.ok(text.length > INLINE_PARSE_BYTES, 'big enough for the worker')
+    const broken = text.replace('"appid": 9000007,', '"appid": 9000007,,')
+    const refused = await upload(app, mira.token, 'steam', broken)
+    assert.equal(refused.status, 400, refused.text)
+    assert.equal(refused.body.line, text.slice(0, text.indexOf('"appid": 9000007,')).split('\n').length)
+    const uploaded = await upload(app, mira.token, 'steam', text)
+    assert.equal(uploaded.status, 202, uploaded.text)
+    const preview = await settled(app, mira.token, uploaded.body.id)
+    assert.deepEqual(preview.body.progress, { done: 3000, total: 3000 })
+    assert.equal(preview.body.summary.unmatched, 3000)
+    assert.equal(preview.body.rows.length, 200)
+    const next = await call(app, 'GET', `/api/imports/${uploaded.body.id}?limit=200&cursor=${preview.body.next}`, { token: mira.token })
+    assert.equal(next.body.rows[0].position, 201)
   })
 })
