@@ -20,7 +20,7 @@ describeEachDatabase('loadCatalogIfEmpty', (current) => {
   const gameRows = () =>
     current()
       .db.selectFrom('games')
-      .select(['igdb', 'name', 'slug', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url'])
+      .select(['igdb', 'name', 'slug', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url', 'steam_app_id'])
       .orderBy('id')
       .execute()
 
@@ -37,6 +37,7 @@ describeEachDatabase('loadCatalogIfEmpty', (current) => {
       genres: entry.genres,
       developers: entry.developers,
       cover_url: null,
+      steam_app_id: entry.steam_app_id ?? null,
     }))
     const decoded = async () =>
       (await gameRows()).map((row) => ({
