@@ -10,6 +10,8 @@ export interface CatalogEntry {
   platforms: string[]
   genres: string[]
   developers: string[]
+  /** The game's Steam app id, when it is on Steam: how a Steam library names it (src/imports/match.ts). */
+  steam_app_id?: number
 }
 
 const CATALOG_FILE = new URL('../../resources/games.json', import.meta.url)
@@ -28,6 +30,7 @@ export async function loadCatalogIfEmpty(db: Db): Promise<number> {
         platforms: entry.platforms,
         genres: entry.genres,
         developers: entry.developers,
+        steam_app_id: entry.steam_app_id ?? null,
       })
     }
   })

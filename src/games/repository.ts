@@ -24,6 +24,8 @@ export interface GameInput {
   genres?: string[]
   developers?: string[]
   cover_url?: string | null
+  /** Left out, the stored app id is kept: IGDB refreshes do not carry one. */
+  steam_app_id?: number | null
 }
 
 /** The name as search compares it: lower case, accents and punctuation dropped, single spaces. */
@@ -52,6 +54,7 @@ function columnsOf(input: GameInput) {
     genres: JSON.stringify(input.genres ?? []),
     developers: JSON.stringify(input.developers ?? []),
     cover_url: input.cover_url ?? null,
+    ...(input.steam_app_id === undefined ? {} : { steam_app_id: input.steam_app_id }),
   }
 }
 

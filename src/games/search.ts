@@ -19,7 +19,8 @@ export interface SearchHit {
   release_year: number | null
 }
 
-interface Candidate extends SearchHit {
+/** A game the index offers for a search, with what ranking it needs. */
+export interface SearchCandidate extends SearchHit {
   search_name: string
   popularity: number
   provisional: boolean | number
@@ -31,21 +32,10 @@ interface Candidate extends SearchHit {
  * the same way on both: exact name, then name starting with the query, then a word starting with it, then
  * containing it, then trigram similarity. Within each tier catalog games come before provisional ones (added by
  * accounts, so anyone can name one after a catalog game), then popularity breaks ties. The candidate queries are
- * compiled once, here; a search is one of them, rarely two (see findCandidates).
+ * compiled once, here; a search is one of them, rarely two (see createSearchCandidates).
  */
 export function createGameSearch(db: Db): (query: string, limit: number) => Promise<SearchHit[]> {
-  const findAnyMatches = prepareMatches(db, { catalogOnly: false })
-  const findCatalogMatches = prepareMatches(db, { catalogOnly: true })
-
-  async function findCandidates(needle: string): Promise<Candidate[]> {
-    const best = await findAnyMatches(needle)
-    if (best.length < CANDIDATES || best.every((candidate) => !candidate.provisional)) return best
-    // Provisional games may have pushed catalog games out of the best: any number of copies of a name must not
-    // hide the catalog's game of that name.
-    const catalog = await findCatalogMatches(needle)
-    return [...catalog, ...best.filter((candidate) => candidate.provisional)]
-  }
-
+  const findCandidates = createSearchCandidates(db)
   return async (query, limit) => {
     const needle = searchNameOf(query)
     if (!needle) return []
@@ -69,6 +59,23 @@ export function createGameSearch(db: Db): (query: string, limit: number) => Prom
 }
 
 export type GameSearch = ReturnType<typeof createGameSearch>
+
+/**
+ * The index's candidates for a needle (a name as searchNameOf writes it, not empty), unranked: at most CANDIDATES
+ * of them, the catalog's games among them however many provisional games share their name. Compiled once.
+ */
+export function createSearchCandidates(db: Db): (needle: string) => Promise<SearchCandidate[]> {
+  const findAnyMatches = prepareMatches(db, { catalogOnly: false })
+  const findCatalogMatches = prepareMatches(db, { catalogOnly: true })
+  return async (needle) => {
+    const best = await findAnyMatches(needle)
+    if (best.length < CANDIDATES || best.every((candidate) => !candidate.provisional)) return best
+    // Provisional games may have pushed catalog games out of the best: any number of copies of a name must not
+    // hide the catalog's game of that name.
+    const catalog = await findCatalogMatches(needle)
+    return [...catalog, ...best.filter((candidate) => candidate.provisional)]
+  }
+}
 
 /**
  * Search answers kept serialized, per query and limit, and checked on every request against the catalog's
@@ -138,7 +145,7 @@ const CANDIDATE_COLUMNS = [
 ] as const
 
 /** The best candidates for a needle, from the index that suits its length and the database. */
-function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => Promise<Candidate[]> {
+function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => Promise<SearchCandidate[]> {
   const candidates = () =>
     db
       .selectFrom('games')
@@ -146,7 +153,7 @@ function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (nee
       .$if(catalogOnly, (query) => query.where('games.provisional', '=', false))
       .limit(CANDIDATES)
   // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
-  const byPrefix = prepareQuery<{ prefix: string; wordPrefix: string }, Candidate>(db, (param) =>
+  const byPrefix = prepareQuery<{ prefix: string; wordPrefix: string }, SearchCandidate>(db, (param) =>
     candidates()
       .where((eb) => eb.or([eb('games.search_name', 'like', param('prefix')), eb('games.search_name', 'like', param('wordPrefix'))]))
       // Names starting with it rank above names with a later word starting with it: fetch those first.
@@ -161,12 +168,12 @@ function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (nee
 
 function prepareTrigramMatches(
   db: Db,
-  candidates: () => SelectQueryBuilder<Tables, 'games', Candidate>,
-): (needle: string) => Promise<Candidate[]> {
+  candidates: () => SelectQueryBuilder<Tables, 'games', SearchCandidate>,
+): (needle: string) => Promise<SearchCandidate[]> {
   if (isPostgres(db)) {
     // <% is pg_trgm's word similarity above pg_trgm.word_similarity_threshold (set per connection, see
     // database.ts), answered from the GIN index; a plain substring is a candidate too.
-    const query = prepareQuery<{ needle: string; substring: string }, Candidate>(db, (param) =>
+    const query = prepareQuery<{ needle: string; substring: string }, SearchCandidate>(db, (param) =>
       candidates()
         .where((eb) => eb.or([sql<boolean>`${param('needle')} <% games.search_name`, eb('games.search_name', 'like', param('substring'))]))
         .orderBy(sql`word_similarity(${param('needle')}, games.search_name)`, 'desc'),
@@ -174,16 +181,45 @@ function prepareTrigramMatches(
     return (needle) => query.all({ needle, substring: `%${needle}%` })
   }
   // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
-  const query = prepareQuery<{ match: string }, Candidate>(db, (param) =>
-    candidates()
-      .innerJoin(sql<{ rowid: number }>`games_search`.as('games_search'), (join) =>
-        join.onRef(sql.ref('games_search.rowid'), '=', 'games.id'),
-      )
-      .where(sql<boolean>`games_search match ${param('match')}`)
-      .orderBy(sql`bm25(games_search)`),
+  const query = prepareQuery<{ match: string }, SearchCandidate>(db, (param) =>
+    matchingSearchIndex(candidates(), param('match')).orderBy(sql`bm25(games_search)`),
   )
   return (needle) => {
     const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))
-    return query.all({ match: [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(' OR ') })
+    return query.all({ match: [...trigrams].map(ftsPhrase).join(' OR ') })
   }
+}
+
+/** The rows of a games query whose search name the SQLite trigram index (games_search) matches an FTS5 query to. */
+function matchingSearchIndex<O>(query: SelectQueryBuilder<Tables, 'games', O>, match: string) {
+  return query
+    .innerJoin(sql<{ rowid: number }>`games_search`.as('games_search'), (join) =>
+      join.onRef(sql.ref('games_search.rowid'), '=', 'games.id'),
+    )
+    .where(sql<boolean>`games_search match ${match}`)
+}
+
+/** Text as an FTS5 phrase: with the trigram tokenizer, a substring to find. */
+function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`
+}
+
+/**
+ * The games whose search name is exactly a needle of 3 characters or more, answered from the trigram index: what
+ * finds a name spelled as the catalog spells it without ranking every name that shares a trigram with it.
+ * Compiled once.
+ */
+export function createExactNameSearch(db: Db): (needle: string) => Promise<SearchCandidate[]> {
+  const games = () => db.selectFrom('games').select(CANDIDATE_COLUMNS)
+  if (isPostgres(db)) {
+    // A needle has no % or _: LIKE is equality here, and one pg_trgm's index answers.
+    const query = prepareQuery<{ needle: string }, SearchCandidate>(db, (param) =>
+      games().where('games.search_name', 'like', param('needle')),
+    )
+    return (needle) => query.all({ needle })
+  }
+  const query = prepareQuery<{ phrase: string; needle: string }, SearchCandidate>(db, (param) =>
+    matchingSearchIndex(games(), param('phrase')).where('games.search_name', '=', param('needle')),
+  )
+  return (needle) => query.all({ phrase: ftsPhrase(needle), needle })
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { beforeEach, it } from 'node:test'
 import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { insertGame, searchNameOf } from '../../src/games/repository.js'
+import { createExactNameSearch } from '../../src/games/search.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
 import type { CatalogEntry } from '../../src/games/catalog.js'
@@ -20,7 +21,7 @@ describeEachDatabase('loadCatalogIfEmpty', (current) => {
   const gameRows = () =>
     current()
       .db.selectFrom('games')
-      .select(['igdb', 'name', 'slug', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url'])
+      .select(['igdb', 'name', 'slug', 'summary', 'first_release_date', 'release_year', 'platforms', 'genres', 'developers', 'cover_url', 'steam_app_id'])
       .orderBy('id')
       .execute()
 
@@ -37,6 +38,7 @@ describeEachDatabase('loadCatalogIfEmpty', (current) => {
       genres: entry.genres,
       developers: entry.developers,
       cover_url: null,
+      steam_app_id: entry.steam_app_id ?? null,
     }))
     const decoded = async () =>
       (await gameRows()).map((row) => ({
@@ -320,3 +322,18 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
     })
   }
 }, { popularCacheSeconds: 0 })
+
+describeEachDatabase('createExactNameSearch on the shipped catalog', (current) => {
+  it('finds the games, provisional ones too, whose search name is exactly the needle, and none that only contain it', async () => {
+    await loadCatalogIfEmpty(current().db)
+    const copy = await insertGame(current().db, { name: 'Celeste!', slug: 'celeste-copy' })
+    await current().db.updateTable('games').set({ provisional: true }).where('id', '=', copy).execute()
+    const findExactName = createExactNameSearch(current().db)
+    const slugsFor = async (needle: string) => (await findExactName(needle)).map((game) => game.slug).sort()
+
+    assert.deepEqual(await slugsFor('celeste'), ['celeste', 'celeste-copy'])
+    assert.deepEqual(await slugsFor('the witcher 3 wild hunt'), ['the-witcher-3-wild-hunt'])
+    assert.deepEqual(await slugsFor('witcher 3'), [])
+    assert.deepEqual(await slugsFor('celest'), [])
+  })
+})
