@@ -121,6 +121,9 @@ const TABLE_SET = {
   catalog_version: true,
   playthroughs: true,
   play_sessions: true,
+  imports: true,
+  import_rows: true,
+  imported_items: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 
