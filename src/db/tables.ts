@@ -275,7 +275,7 @@ export interface PlaySessionsTable {
   created_at: string
 }
 
-export type ImportStatus = 'matching' | 'ready' | 'committing' | 'done' | 'cancelled' | 'failed'
+export type ImportStatus = 'uploading' | 'matching' | 'ready' | 'committing' | 'done' | 'cancelled' | 'failed'
 export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'unmatched' | 'skipped' | 'failed'
 
 /** An upload of a person's history from another tracker (src/imports/), kept until committed or a day old. */

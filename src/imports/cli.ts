@@ -8,7 +8,7 @@ import { progressWriter } from '../games/import.js'
 import { findUserIdByUsername } from '../users/repository.js'
 import { createImportWork } from './jobs.js'
 import { readImportFile, type FileFormat } from './parse.js'
-import { findActiveImportId, findImport, insertImport, updateImport, type ImportSummary } from './repository.js'
+import { findImport, insertImport, storeImportRows, updateImport, type ImportSummary } from './repository.js'
 import { IMPORT_SOURCES, ImportFormatError, type ImportSource } from './rows.js'
 
 const USAGE = `usage: npm run import -- --user <username> --source <${IMPORT_SOURCES.join('|')}> <file>\n`
@@ -70,11 +70,10 @@ export async function main(args: string[]): Promise<number> {
       return 1
     }
     const rows = readImportFile(source, formatOfFile(file, bytes), bytes)
-    const importId = await db.transaction().execute(async (trx) => {
-      const active = await findActiveImportId(trx, userId)
-      if (active !== undefined) throw new Error(`${values.user} has an import in progress (${active}): it must be committed or cancelled first`)
-      return insertImport(trx, userId, source, rows)
-    })
+    const created = await db.transaction().execute((trx) => insertImport(trx, userId, source, rows.length))
+    if ('active' in created) throw new Error(`${values.user} has an import in progress (${created.active}): it must be committed or cancelled first`)
+    const importId = created.id
+    await storeImportRows(db, importId, rows)
     process.stderr.write(`matching ${rows.length} rows\n`)
     await work.run(importId, progressWriter(process.stderr))
     await updateImport(db, importId, { status: 'committing', done: 0 })

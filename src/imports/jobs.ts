@@ -24,9 +24,14 @@ import {
 } from './repository.js'
 import type { GameRow, ImportRow } from './rows.js'
 
-/** Rows matched between two turns of the event loop, and rows written (each in its own transaction). */
+/** Rows matched, or written (each in its own transaction), between two renewals of the hold and of the progress. */
 const MATCH_CHUNK = 50
 const COMMIT_CHUNK = 20
+/**
+ * The longest the work runs before letting other requests in: a row's queries resolve as microtasks (SQLite
+ * answers synchronously), so without a turn of the event loop a chunk would hold every other request back.
+ */
+const TURN_MS = 5
 /** How long a process holds an import's work without renewing its hold. */
 const LEASE_MS = 60_000
 /** How often each process looks for work nobody holds, and for uploads gone stale. */
@@ -59,6 +64,14 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
   const match = createGameMatcher(db)
   const running = new Map<number, Promise<void>>()
   let closing = false
+  let turnStarted = performance.now()
+
+  /** Lets other requests in once the work has run for TURN_MS. */
+  async function shareTheLoop(): Promise<void> {
+    if (performance.now() - turnStarted < TURN_MS) return
+    await otherRequestsFirst()
+    turnStarted = performance.now()
+  }
 
   const leaseUntil = () => new Date(Date.now() + LEASE_MS).toISOString().replace('Z', '000Z')
 
@@ -73,7 +86,7 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
         if (after) onProgress?.(after.done, after.total)
         if (!more) return
         await updateImport(db, importId, { lease_until: leaseUntil() })
-        await otherRequestsFirst()
+        await shareTheLoop()
       }
     } finally {
       // Free for another process at once, should this one have stopped early.
@@ -92,7 +105,10 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
   async function matchChunk(record: ImportRecord): Promise<boolean> {
     const context = contextOf(record)
     const rows = await findImportRows(db, record.id, { afterPosition: record.done, limit: MATCH_CHUNK })
-    for (const stored of rows) await updateImportRow(db, record.id, stored.position, await previewRow(context, record.id, stored))
+    for (const stored of rows) {
+      await updateImportRow(db, record.id, stored.position, await previewRow(context, record.id, stored))
+      await shareTheLoop()
+    }
     if (rows.length === MATCH_CHUNK) {
       await updateImport(db, record.id, { done: rows.at(-1)!.position })
       return true
@@ -148,6 +164,7 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
         throw error
       })
       await updateImportRow(db, record.id, stored.position, { ...result, committed: true })
+      await shareTheLoop()
     }
     const { n } = await db
       .selectFrom('import_rows')

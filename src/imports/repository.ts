@@ -1,6 +1,6 @@
 import { setImmediate as otherRequestsFirst } from 'node:timers/promises'
 import { sql } from 'kysely'
-import type { Db } from '../db/database.js'
+import { isPostgres, type Db } from '../db/database.js'
 import type { ImportOutcome, ImportStatus } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from './plan.js'
@@ -10,9 +10,9 @@ import type { ImportRow, ImportSource } from './rows.js'
 /** An upload not committed within a day goes, with its rows. */
 const KEPT_HOURS = 24
 /** Rows written per statement when an upload is stored. */
-const STORE_CHUNK = 200
+const STORE_CHUNK = 100
 /** Statuses of an import that is not over: a person has at most one of them. */
-export const ACTIVE_STATUSES: ImportStatus[] = ['matching', 'ready', 'committing']
+export const ACTIVE_STATUSES: ImportStatus[] = ['uploading', 'matching', 'ready', 'committing']
 
 export interface ImportSummary {
   added: number
@@ -73,39 +73,64 @@ export async function findActiveImportId(db: Db, userId: number): Promise<number
   return row?.id
 }
 
+/** An upload whose rows are still being stored is forgotten if that takes longer than this (its process stopped). */
+const UPLOADING_MINUTES = 10
+
 /**
- * Keeps an upload's parsed rows, to be matched: the import starts `matching`. Rows are written in chunks with the
- * event loop free between them; run it in a transaction, so that an upload is kept whole or not at all.
+ * Starts a new import of the person's, unless they have one in progress (its id then): its rows are stored next
+ * (storeImportRows). On PostgreSQL the person's row is locked first, so that two uploads at once cannot both find
+ * none in progress. Run it in a transaction.
  */
-export async function insertImport(db: Db, userId: number, source: ImportSource, rows: ImportRow[]): Promise<number> {
+export async function insertImport(db: Db, userId: number, source: ImportSource, total: number): Promise<{ id: number } | { active: number }> {
+  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute()
+  const active = await findActiveImportId(db, userId)
+  if (active !== undefined) return { active }
   const now = timestamp()
   const { id } = await db
     .insertInto('imports')
-    .values({ user_id: userId, source, status: 'matching', total: rows.length, created_at: now, updated_at: now, expires_at: hoursFromNow(KEPT_HOURS) })
+    .values({ user_id: userId, source, status: 'uploading', total, created_at: now, updated_at: now, expires_at: hoursFromNow(UPLOADING_MINUTES / 60) })
     .returning('id')
     .executeTakeFirstOrThrow()
-  for (let start = 0; start < rows.length; start += STORE_CHUNK) {
-    if (start > 0) await otherRequestsFirst()
-    const chunk = rows.slice(start, start + STORE_CHUNK)
+  return { id }
+}
+
+/**
+ * Stores an upload's parsed rows, a chunk a statement, outside any transaction so that other requests' queries
+ * are answered between the chunks (SQLite has one connection); then the import is `matching`, kept for a day. If
+ * storing fails the import goes; if the process stops, its `uploading` import is forgotten after a while.
+ */
+export async function storeImportRows(db: Db, importId: number, rows: ImportRow[]): Promise<void> {
+  try {
+    for (let start = 0; start < rows.length; start += STORE_CHUNK) {
+      if (start > 0) await otherRequestsFirst()
+      const chunk = rows.slice(start, start + STORE_CHUNK)
+      await db
+        .insertInto('import_rows')
+        .values(
+          chunk.map((row, index) => ({
+            import_id: importId,
+            position: start + index + 1,
+            row_key: row.key,
+            kind: row.kind,
+            line: row.line,
+            title: titleOf(row),
+            data: JSON.stringify(row),
+            outcome: row.kind === 'skipped' ? 'skipped' : 'unmatched',
+            reason: row.kind === 'skipped' ? row.reason : null,
+            rounded: row.kind === 'game' && row.rating?.rounded === true,
+          })),
+        )
+        .execute()
+    }
     await db
-      .insertInto('import_rows')
-      .values(
-        chunk.map((row, index) => ({
-          import_id: id,
-          position: start + index + 1,
-          row_key: row.key,
-          kind: row.kind,
-          line: row.line,
-          title: titleOf(row),
-          data: JSON.stringify(row),
-          outcome: row.kind === 'skipped' ? 'skipped' : 'unmatched',
-          reason: row.kind === 'skipped' ? row.reason : null,
-          rounded: row.kind === 'game' && row.rating?.rounded === true,
-        })),
-      )
+      .updateTable('imports')
+      .set({ status: 'matching', updated_at: timestamp(), expires_at: hoursFromNow(KEPT_HOURS) })
+      .where('id', '=', importId)
       .execute()
+  } catch (error) {
+    await db.deleteFrom('imports').where('id', '=', importId).execute()
+    throw error
   }
-  return id
 }
 
 export async function findImport(db: Db, importId: number): Promise<ImportRecord | undefined> {
@@ -280,7 +305,7 @@ export async function findUnheldImports(db: Db): Promise<number[]> {
  */
 export async function dropExpiredImports(db: Db): Promise<void> {
   const now = timestamp()
-  await db.deleteFrom('imports').where('status', 'in', ['matching', 'ready', 'cancelled']).where('expires_at', '<', now).execute()
+  await db.deleteFrom('imports').where('status', 'in', ['uploading', 'matching', 'ready', 'cancelled']).where('expires_at', '<', now).execute()
   await db
     .updateTable('imports')
     .set({ status: 'failed', error: 'It could not be finished within a day.', updated_at: now })

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
-import { isPostgres, type Db } from '../db/database.js'
+import type { Db } from '../db/database.js'
 import { decodeCursor, encodeCursor } from '../http/cursor.js'
 import { ApiError, notFound } from '../http/errors.js'
 import { Detail, errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
@@ -19,6 +19,7 @@ import {
   findImportRowsPage,
   findUserImports,
   insertImport,
+  storeImportRows,
   updateImport,
   updateImportRow,
   type ImportRecord,
@@ -106,14 +107,6 @@ function formatProblem(error: ImportFormatError): ApiError {
   return new ApiError(400, body)
 }
 
-/**
- * On PostgreSQL, makes the person's other uploads wait for this one's transaction, so that two at once cannot both
- * find no import in progress. (SQLite runs one write transaction at a time anyway.)
- */
-async function lockAccount(db: Db, userId: number): Promise<void> {
-  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute()
-}
-
 function inProgress(id: number): ApiError {
   const body = { detail: 'You have an import in progress: commit or cancel it first.', id }
   return new ApiError(409, body)
@@ -121,14 +114,11 @@ function inProgress(id: number): ApiError {
 
 /** Keeps parsed rows as a new import of the person's and starts matching them: one import at a time. */
 async function startImport(db: Db, work: ImportWork, userId: number, source: ImportSource, rows: ImportRow[]): Promise<number> {
-  const importId = await db.transaction().execute(async (trx) => {
-    await lockAccount(trx, userId)
-    const active = await findActiveImportId(trx, userId)
-    if (active !== undefined) throw inProgress(active)
-    return insertImport(trx, userId, source, rows)
-  })
-  work.start(importId)
-  return importId
+  const created = await db.transaction().execute((trx) => insertImport(trx, userId, source, rows.length))
+  if ('active' in created) throw inProgress(created.active)
+  await storeImportRows(db, created.id, rows)
+  work.start(created.id)
+  return created.id
 }
 
 /** The file's format, from its Content-Type; a type that says neither is read by its first character. */

@@ -22,10 +22,10 @@ export const SteamFetchBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const ImportStatusChoice = Type.Enum(['matching', 'ready', 'committing', 'done', 'cancelled', 'failed'], {
-    description:
-      'matching: the file is read, its games are being found; ready: the preview is complete; committing: being ' +
-      'written; done; cancelled; failed (see error)',
+export const ImportStatusChoice = Type.Enum(['uploading', 'matching', 'ready', 'committing', 'done', 'cancelled', 'failed'], {
+  description:
+    "uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is " +
+    'complete; committing: being written; done; cancelled; failed (see error)',
 })
 
 export const ImportCreated = Type.Object({ id: Type.Integer(), status: ImportStatusChoice })

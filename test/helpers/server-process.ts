@@ -105,7 +105,8 @@ export async function httpRequest(port: number, method: string, url: string, opt
       ...(token ? { authorization: `Token ${token}` } : {}),
       ...headers,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // A body given as text with a type of its own (a file upload) goes as it is.
+    body: body === undefined ? undefined : typeof body === 'string' && headers?.['content-type'] ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   })
   const text = await response.text()

@@ -22,7 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('matching', 'ready', 'committing', 'done', 'cancelled', 'failed')`),
+      c.notNull().check(sql`status in ('uploading', 'matching', 'ready', 'committing', 'done', 'cancelled', 'failed')`),
     )
     .addColumn('total', 'integer', (c) => c.notNull())
     .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
