@@ -68,6 +68,19 @@ async function saveBigLists(server: ServerProcess, token: string, gameIds: numbe
   return statuses
 }
 
+/** Asks /healthz again and again while the load runs: how long each answer took, in ms. */
+async function probeHealthWhile(server: ServerProcess, loading: () => boolean): Promise<number[]> {
+  const latencies: number[] = []
+  while (loading()) {
+    const sent = performance.now()
+    const health = await httpRequest(server.port, 'GET', '/healthz', { timeoutMs: LOAD_REQUEST_TIMEOUT_MS })
+    latencies.push(performance.now() - sent)
+    assert.equal(health.status, 200)
+    await sleep(5)
+  }
+  return latencies
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number
 
 describe('no request holds the event loop', { timeout: 600_000 }, () => {
@@ -96,15 +109,8 @@ describe('no request holds the event loop', { timeout: 600_000 }, () => {
       const saves = Promise.all(savers.map((saver) => saveBigLists(server, saver.token, gameIds)))
       const load = Promise.all([exports, saves]).finally(() => (loading = false))
 
-      const latencies: number[] = []
       const started = performance.now()
-      while (loading) {
-        const sent = performance.now()
-        const health = await httpRequest(server.port, 'GET', '/healthz', { timeoutMs: LOAD_REQUEST_TIMEOUT_MS })
-        latencies.push(performance.now() - sent)
-        assert.equal(health.status, 200)
-        await sleep(5)
-      }
+      const latencies = await probeHealthWhile(server, () => loading)
       await load
       const loadMs = performance.now() - started
 
@@ -132,14 +138,7 @@ describe('no request holds the event loop', { timeout: 600_000 }, () => {
     const file = bigBackloggdFile()
     let loading = true
     const load = Promise.all(importers.map((importer) => importWhole(server, importer.token, file))).finally(() => (loading = false))
-    const latencies: number[] = []
-    while (loading) {
-      const sent = performance.now()
-      const health = await httpRequest(server.port, 'GET', '/healthz', { timeoutMs: LOAD_REQUEST_TIMEOUT_MS })
-      latencies.push(performance.now() - sent)
-      assert.equal(health.status, 200)
-      await sleep(5)
-    }
+    const latencies = await probeHealthWhile(server, () => loading)
     for (const summary of await load) assert.equal(summary.added, IMPORT_ROWS)
     const sorted = [...latencies].sort((a, b) => a - b)
     const p99 = percentile(sorted, 99)
