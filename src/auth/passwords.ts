@@ -1,4 +1,6 @@
+import { pbkdf2, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
+import { promisify } from 'node:util'
 import { Algorithm, hash, verify } from '@node-rs/argon2'
 
 /** OWASP's minimum for argon2id (m=19 MiB, t=2, p=1). @node-rs/argon2 hashes on libuv's thread pool. */
@@ -14,16 +16,58 @@ export function hashPassword(password: string): Promise<string> {
 // Computed once, ahead of the first unknown-user login, so that login costs one verification like the rest.
 const dummyHash = hashPassword('overworld-dummy-password')
 
+const ARGON2ID_PREFIX = '$argon2id$'
+
 /**
- * Checks a password against a stored hash. With no hash (unknown user) it still spends one verification
- * against a dummy hash, so a wrong username and a wrong password take the same time.
+ * Django's default hash, as accounts moved from the original Overworld keep it until their first sign-in:
+ * `pbkdf2_sha256$<iterations>$<salt>$<base64 of a 32-byte PBKDF2-HMAC-SHA256 key>`.
+ */
+const DJANGO_PBKDF2 = /^pbkdf2_sha256\$(\d{1,10})\$([^$]+)\$([A-Za-z0-9+/]{43}=)$/
+/** Django 3.2 used 260,000 iterations and 5.2 uses 1,000,000: a stored count beyond that would only tie up a core. */
+const MAX_PBKDF2_ITERATIONS = 1_000_000
+
+const pbkdf2Async = promisify(pbkdf2)
+
+interface DjangoPbkdf2Hash {
+  iterations: number
+  salt: string
+  key: Buffer
+}
+
+function parseDjangoPbkdf2(storedHash: string): DjangoPbkdf2Hash | undefined {
+  const match = DJANGO_PBKDF2.exec(storedHash)
+  if (!match) return undefined
+  const iterations = Number(match[1])
+  if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) return undefined
+  return { iterations, salt: match[2] as string, key: Buffer.from(match[3] as string, 'base64') }
+}
+
+/**
+ * What a stored hash is: ours (argon2id); Django's PBKDF2, which signs in once and is then replaced by ours; or
+ * unusable, which no password opens (Django's `!…`, and anything we cannot verify).
+ */
+export type PasswordHashKind = 'argon2id' | 'django-pbkdf2' | 'unusable'
+
+export function passwordHashKind(storedHash: string): PasswordHashKind {
+  if (storedHash.startsWith(ARGON2ID_PREFIX)) return 'argon2id'
+  return parseDjangoPbkdf2(storedHash) ? 'django-pbkdf2' : 'unusable'
+}
+
+/**
+ * Checks a password against a stored hash. With no hash (unknown user) or an unusable one it still spends one
+ * verification against a dummy hash, so a wrong username and a wrong password take the same time.
  */
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
-  if (storedHash === undefined) {
-    await verify(await dummyHash, password).catch(() => false)
-    return false
-  }
-  return verify(storedHash, password).catch(() => false)
+  if (storedHash?.startsWith(ARGON2ID_PREFIX)) return verify(storedHash, password).catch(() => false)
+  const django = storedHash === undefined ? undefined : parseDjangoPbkdf2(storedHash)
+  if (django) return verifyDjangoPbkdf2(django, password)
+  await verify(await dummyHash, password).catch(() => false)
+  return false
+}
+
+/** PBKDF2 on libuv's thread pool, as argon2 runs, compared in constant time. */
+async function verifyDjangoPbkdf2({ iterations, salt, key }: DjangoPbkdf2Hash, password: string): Promise<boolean> {
+  return timingSafeEqual(await pbkdf2Async(password, salt, iterations, key.length, 'sha256'), key)
 }
 
 const commonPasswords = new Set(

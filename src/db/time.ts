@@ -13,5 +13,10 @@ export function timestamp(): string {
 
 /** A time `hours` from now, in the same format. */
 export function hoursFromNow(hours: number): string {
-  return new Date(Date.now() + hours * 3_600_000).toISOString().replace('Z', '000Z')
+  return timestampAt(Date.now() + hours * 3_600_000)
+}
+
+/** A moment, in milliseconds since the epoch, in the same format. */
+export function timestampAt(milliseconds: number): string {
+  return new Date(milliseconds).toISOString().replace('Z', '000Z')
 }

@@ -213,6 +213,16 @@ function retryAfterMs(header: string | null, now: number): number | undefined {
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const IMAGE_ID = /^[A-Za-z0-9_-]+$/
 
+/** An IGDB slug, when it has the shape of ours (lower-case words joined by dashes); otherwise we derive one. */
+export function igdbSlugOf(slug: unknown): string | undefined {
+  return typeof slug === 'string' && SLUG.test(slug) ? slug : undefined
+}
+
+/** The cover of an IGDB image id, or null when there is none or it is not one. */
+export function igdbCoverUrl(imageId: unknown): string | null {
+  return typeof imageId === 'string' && IMAGE_ID.test(imageId) ? `https://images.igdb.com/igdb/image/upload/t_cover_big/${imageId}.jpg` : null
+}
+
 /**
  * Maps an IGDB v4 `games` record to what we store, or throws a MalformedGameError saying why it cannot be used.
  * `id` (a positive integer) and `name` (a non-empty string) are required; `summary` and `first_release_date`,
@@ -238,21 +248,19 @@ export function igdbGameToInput(record: unknown): GameInput & { igdb: string } {
   }
 
   const imageId = (game.cover as { image_id?: unknown } | null | undefined)?.image_id
+  const slug = igdbSlugOf(game.slug)
   const companies = listOf(game, 'involved_companies') as { developer?: unknown; company?: unknown }[]
   return {
     igdb: String(game.id),
     name: game.name.trim(),
-    ...(typeof game.slug === 'string' && SLUG.test(game.slug) ? { slug: game.slug } : {}),
+    ...(slug === undefined ? {} : { slug }),
     summary: (game.summary as string | undefined) ?? null,
     first_release_date,
     release_year,
     platforms: namesOf(listOf(game, 'platforms')),
     genres: namesOf(listOf(game, 'genres')),
     developers: namesOf(companies.filter((entry) => entry?.developer === true).map((entry) => entry.company)),
-    cover_url:
-      typeof imageId === 'string' && IMAGE_ID.test(imageId)
-        ? `https://images.igdb.com/igdb/image/upload/t_cover_big/${imageId}.jpg`
-        : null,
+    cover_url: igdbCoverUrl(imageId),
   }
 }
 

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { replaceFavorites } from '../actions/repository.js'
-import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.js'
+import { hashPassword, passwordHashKind, passwordProblems, verifyPassword } from '../auth/passwords.js'
 import { findTrustedDevice, forgetOtherDevices, trustDevice } from '../auth/devices.js'
 import type { Client, SignInGuard } from '../auth/sign-in-guard.js'
-import { revokeOtherTokens, type Session } from '../auth/tokens.js'
+import { revokeAllTokens, revokeOtherTokens, type Session } from '../auth/tokens.js'
 import { eraseDeletedData, uniqueViolation, type Db } from '../db/database.js'
 import { dropUnusedProvisionalGames, findProvisionalGamesUsedBy } from '../games/provisional.js'
 import { addFieldError, invalid, type FieldErrors } from '../http/errors.js'
@@ -15,6 +15,7 @@ import {
   holdRetiredUsername,
   insertUser,
   isUsernameHeld,
+  replacePasswordHash,
   updateUser,
   type UserChanges,
 } from './repository.js'
@@ -33,6 +34,12 @@ export interface AvatarSource {
 /** 32 random hex digits, shaped like the hash Gravatar expects and tied to nothing. */
 export function newAvatarSeed(): string {
   return randomBytes(16).toString('hex')
+}
+
+/** A new account's avatar: Gravatar's generated face for a seed of its own. */
+export function newAvatar(email: string): AvatarSource & { gravatar: string } {
+  const avatar = { avatar_seed: newAvatarSeed(), use_gravatar: false, email }
+  return { ...avatar, gravatar: avatarUrl(avatar) }
 }
 
 /**
@@ -107,13 +114,7 @@ export async function registerAccount(db: Db, input: RegisterBody): Promise<Acco
   }
   if (Object.keys(errors).length > 0) throw invalid(errors)
 
-  const avatar = { avatar_seed: newAvatarSeed(), use_gravatar: false, email }
-  const user = {
-    ...avatar,
-    username: input.username,
-    password_hash: await hashPassword(input.password),
-    gravatar: avatarUrl(avatar),
-  }
+  const user = { ...newAvatar(email), username: input.username, password_hash: await hashPassword(input.password) }
   try {
     const id = await db.transaction().execute(async (trx) => {
       const id = await insertUser(trx, user)
@@ -131,6 +132,7 @@ const BAD_CREDENTIALS = invalid({ non_field_errors: ['Incorrect username/passwor
 /**
  * The account a username (or email) and password open, and the token of the device that opened it; the same
  * error, in the same time, for either mistake. Attempts are limited by the guard, on the account they resolve to.
+ * A password kept from the original Overworld (Django's hash) is hashed our way once it has opened the account.
  */
 export async function checkCredentials(
   db: Db,
@@ -142,6 +144,9 @@ export async function checkCredentials(
   const subject = account ? { userId: account.id } : { unknownName: usernameKey(credentials.username) }
   const { right, device } = await guard.check(client, subject, () => verifyPassword(account?.password_hash, credentials.password))
   if (!account || !right) throw BAD_CREDENTIALS
+  if (passwordHashKind(account.password_hash) === 'django-pbkdf2') {
+    await replacePasswordHash(db, account.id, account.password_hash, await hashPassword(credentials.password))
+  }
   const deviceToken = await trustDevice(db, account.id, device, client.deviceToken)
   return { account: { id: account.id, username: account.username, email: account.email }, deviceToken }
 }
@@ -230,6 +235,22 @@ export async function changePassword(
     await revokeOtherTokens(trx, session.user.id, session.tokenDigest)
     // Whoever signed in with the old password no longer passes for the owner when the account is under attack.
     await forgetOtherDevices(trx, session.user.id, await findTrustedDevice(trx, client.deviceToken))
+  })
+}
+
+/**
+ * Sets an account's password without asking for the current one (an operator's doing, for an account moved
+ * without a usable password or locked out): the new one follows the registration rules, and the account is signed
+ * out everywhere, its devices forgotten, since whoever held it before must not keep it.
+ */
+export async function setPassword(db: Db, account: Account, password: string): Promise<void> {
+  const problems = passwordProblems(password, { username: account.username, email: account.email })
+  if (problems.length > 0) throw invalid({ password: problems })
+  const passwordHash = await hashPassword(password)
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', account.id).execute()
+    await revokeAllTokens(trx, account.id)
+    await forgetOtherDevices(trx, account.id, undefined)
   })
 }
 

@@ -55,7 +55,10 @@ export async function findTakenIdentifiers(
   return { username, email: rows.some((row) => row.email_key === mailKey) }
 }
 
-export type NewUser = Omit<Insertable<UsersTable>, 'username_key' | 'username_skeleton' | 'email_key' | 'created_at'>
+/** A new account; `created_at` only for an account older than this instance (moved from the original Overworld). */
+export type NewUser = Omit<Insertable<UsersTable>, 'username_key' | 'username_skeleton' | 'email_key' | 'created_at'> & {
+  created_at?: string
+}
 
 export async function insertUser(db: Db, user: NewUser): Promise<number> {
   const { id } = await db
@@ -65,7 +68,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<number> {
       username_key: usernameKey(user.username),
       username_skeleton: usernameSkeleton(user.username),
       email_key: emailKey(user.email),
-      created_at: timestamp(),
+      created_at: user.created_at ?? timestamp(),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -151,6 +154,11 @@ export async function findAvatarSource(db: Db, userId: number) {
 export async function findPasswordHash(db: Db, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
   return row?.password_hash
+}
+
+/** Replaces a password hash unless it changed meanwhile (a password change made at the same time wins). */
+export async function replacePasswordHash(db: Db, userId: number, previous: string, next: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: next }).where('id', '=', userId).where('password_hash', '=', previous).execute()
 }
 
 /** The id of the user a path names; an unknown name is a 404. */
@@ -358,14 +366,17 @@ export function createFollowsReads(db: Db) {
   return { findFollowsPage }
 }
 
-/** Follows a user (a no-op when already following), noting it in the follower's activity. Run it in a transaction. */
-export async function followUser(db: Db, followerId: number, followeeId: number): Promise<void> {
+/**
+ * Follows a user (a no-op when already following), noting it in the follower's activity unless told not to (a
+ * follow brought from elsewhere is not news). Run it in a transaction.
+ */
+export async function followUser(db: Db, followerId: number, followeeId: number, { logActivity = true } = {}): Promise<void> {
   const { numInsertedOrUpdatedRows } = await db
     .insertInto('follows')
     .values({ follower_id: followerId, followee_id: followeeId, created_at: timestamp() })
     .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
     .executeTakeFirst()
-  if (numInsertedOrUpdatedRows) {
+  if (numInsertedOrUpdatedRows && logActivity) {
     await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
   }
 }

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { openDatabase, type Db } from '../../src/db/database.js'
 import { importGames, progressWriter } from '../../src/games/import.js'
 import { describeEachDatabase } from '../helpers/app.js'
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+import { directoryPerTest, runCommand } from '../helpers/command.js'
 
 const PORTAL = {
   id: 71,
@@ -118,27 +113,13 @@ describe('progressWriter', () => {
 })
 
 describe('npm run import-games', () => {
-  let dir: string
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-import-'))
-  })
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const dir = directoryPerTest('overworld-import-')
 
   /** Runs the real CLI on a SQLite file in the test's directory. */
-  async function runImport(...args: string[]) {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'x.db')}` }
-    delete env.NODE_TEST_CONTEXT
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/games/import.ts', ...args], { cwd: ROOT, env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const [code] = (await once(child, 'close')) as [number | null]
-    return { code, stdout, stderr }
-  }
+  const runImport = (...args: string[]) => runCommand('src/games/import.ts', args, { databaseUrl: `sqlite:${path.join(dir(), 'x.db')}` })
 
   const writeFile = (name: string, content: string) => {
-    const file = path.join(dir, name)
+    const file = path.join(dir(), name)
     fs.writeFileSync(file, content)
     return file
   }
@@ -160,7 +141,7 @@ describe('npm run import-games', () => {
     // Not a terminal: plain progress lines.
     assert.equal(result.stderr, ['1/6 (16%)', '2/6 (33%)', '3/6 (50%)', '4/6 (66%)', '5/6 (83%)', '6/6 (100%)', ''].join('\n'))
 
-    const db = openDatabase(`sqlite:${path.join(dir, 'x.db')}`)
+    const db = openDatabase(`sqlite:${path.join(dir(), 'x.db')}`)
     try {
       assert.deepEqual(await importedGames(db), [TETRIS_ROW, PORTAL_ROW])
     } finally {
@@ -170,7 +151,7 @@ describe('npm run import-games', () => {
 
   it('fails with a clear message, touching no database, when the file is missing or not a JSON array', async () => {
     const cases: [string, RegExp][] = [
-      [path.join(dir, 'missing.json'), /^import-games: cannot read .*missing\.json: no such file\n$/],
+      [path.join(dir(), 'missing.json'), /^import-games: cannot read .*missing\.json: no such file\n$/],
       [writeFile('object.json', '{"id": 1}'), /^import-games: .*object\.json must hold a JSON array of IGDB games records\n$/],
       [writeFile('broken.json', '[{"id": 1,'), /^import-games: cannot read .*broken\.json: .*JSON/],
     ]
@@ -180,6 +161,6 @@ describe('npm run import-games', () => {
       assert.match(result.stderr, message)
       assert.equal(result.stdout, '')
     }
-    assert.equal(fs.existsSync(path.join(dir, 'x.db')), false)
+    assert.equal(fs.existsSync(path.join(dir(), 'x.db')), false)
   })
 })

@@ -1,25 +1,14 @@
 import { sql, type Kysely } from 'kysely'
-import { PLATFORM_ALIASES, PLATFORMS } from '../../games/platforms.js'
+import { ENTRY_RUN_COLUMNS, journalEntryRuns, playthroughsOfRuns } from '../../playthroughs/from-journal.js'
 import { isPostgres, timestampType } from './helpers.js'
 
 /**
- * Existing journal entries become playthroughs, and the profile's playing shelf follows its games' names.
+ * Existing journal entries become playthroughs, by the rule src/playthroughs/from-journal.ts states, and the
+ * profile's playing shelf follows its games' names.
  *
- * Each person's entries of each game are read in date order (then in the order written), and a playthrough is:
- * - a `started` entry, with the entries that follow it until one ends it: a `finished` or `replayed` (finished,
- *   a replay for `replayed`) or an `abandoned` (abandoned), whose day is its finished_on. `played` entries in
- *   between are sessions of that run in all but minutes, and join it. A run nothing ended is being played if it
- *   is the person's last of the game, and shelved if they started the game again after it (with no end known);
- * - a `finished`, `replayed` or `abandoned` entry with no run open: a playthrough of its own, ended that day;
- * - a `played` entry with no run open: a playthrough of its own, shelved that day. Not finished: the person
- *   said they played the game, not that they finished it (the journal's completed count reads it so too).
- * Its platform is the ending entry's, else the starting entry's, else any of its entries', when it is (or is a
- * known spelling of) one of the platform names; otherwise none. No completion is known. Each entry names its
- * playthrough.
- *
- * In SQL, on a table of the entries' playthroughs made in one pass of window functions, so the largest
- * database is sorted once and never held in memory. A playthrough's id is the id of its first entry written
- * (plus the largest playthrough id, none so far), which ties each entry to its playthrough without a lookup.
+ * On a table of the entries' playthroughs made in one pass (journalEntryRuns). A playthrough's id is the id of its
+ * first entry written (plus the largest playthrough id, none so far), which ties each entry to its playthrough
+ * without a lookup; each entry names its playthrough.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await followPlayingGames(db)
@@ -27,8 +16,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (isPostgres(db)) await playthroughsFromJournal(db)
   else await db.transaction().execute(playthroughsFromJournal)
 }
-
-const ENDINGS = sql`('finished', 'replayed', 'abandoned')`
 
 async function playthroughsFromJournal(db: Kysely<unknown>): Promise<void> {
   const timestamp = timestampType(db)
@@ -48,58 +35,10 @@ async function playthroughsFromJournal(db: Kysely<unknown>): Promise<void> {
 
   const { rows } = await sql<{ base: number | string }>`select coalesce(max(id), 0) as base from playthroughs`.execute(db)
   const base = Number(rows[0]?.base ?? 0)
-  const before = sql`partition by user_id, game_id order by position rows between unbounded preceding and 1 preceding`
-  // A run is open before an entry when the last `started` before it came after the last ending before it; an
-  // entry opens a new playthrough when it is a `started` or when no run is open.
-  await sql`
-    with ordered as (
-      select id, user_id, game_id, played_on, entry_type, platform, created_at, updated_at,
-        row_number() over (partition by user_id, game_id order by played_on, id) as position
-      from journal_entries where playthrough_id is null
-    ),
-    marked as (
-      select ordered.*,
-        max(case when entry_type = 'started' then position end) over (${before}) as last_start,
-        max(case when entry_type in ${ENDINGS} then position end) over (${before}) as last_end
-      from ordered
-    ),
-    runs as (
-      select marked.*,
-        sum(case when entry_type = 'started' or last_start is null or last_start < coalesce(last_end, 0) then 1 else 0 end)
-          over (partition by user_id, game_id order by position rows between unbounded preceding and current row) as run
-      from marked
-    )
-    insert into playthrough_migration
-      (entry_id, playthrough_id, user_id, game_id, run, played_on, entry_type, platform, created_at, updated_at)
-    select id, ${sql.lit(base)} + min(id) over (partition by user_id, game_id, run), user_id, game_id, run, played_on, entry_type,
-      ${knownPlatform(sql.ref('platform'))}, created_at, updated_at
-    from runs`.execute(db)
-
-  const has = (condition: ReturnType<typeof sql>) => sql`max(case when ${condition} then 1 else 0 end) = 1`
+  await sql`insert into playthrough_migration (${ENTRY_RUN_COLUMNS}) ${journalEntryRuns(sql`playthrough_id is null`, base)}`.execute(db)
   await sql`
     insert into playthroughs (id, user_id, game_id, platform, status, started_on, finished_on, replay, created_at, updated_at)
-    select playthrough_id, user_id, game_id,
-      coalesce(
-        max(case when entry_type in ${ENDINGS} then platform end),
-        max(case when entry_type = 'started' then platform end),
-        max(platform)
-      ),
-      case
-        when ${has(sql`entry_type = 'abandoned'`)} then 'abandoned'
-        when ${has(sql`entry_type in ('finished', 'replayed')`)} then 'finished'
-        when not ${has(sql`entry_type = 'started'`)} then 'shelved'
-        when run = max(run) over (partition by user_id, game_id) then 'playing'
-        else 'shelved'
-      end,
-      max(case when entry_type = 'started' then played_on end),
-      case
-        when ${has(sql`entry_type in ${ENDINGS}`)} then max(case when entry_type in ${ENDINGS} then played_on end)
-        when not ${has(sql`entry_type = 'started'`)} then max(played_on)
-      end,
-      ${has(sql`entry_type = 'replayed'`)},
-      min(created_at), max(updated_at)
-    from playthrough_migration
-    group by playthrough_id, user_id, game_id, run`.execute(db)
+    ${playthroughsOfRuns(sql`playthrough_migration`)}`.execute(db)
 
   await sql`
     update journal_entries
@@ -111,18 +50,6 @@ async function playthroughsFromJournal(db: Kysely<unknown>): Promise<void> {
     await sql`select setval(pg_get_serial_sequence('playthroughs', 'id'), coalesce((select max(id) from playthroughs), 0) + 1, false)`.execute(db)
   }
   await db.schema.dropTable('playthrough_migration').execute()
-}
-
-/** The platform name a journal entry's free-text platform stands for, or null. */
-function knownPlatform(platform: ReturnType<typeof sql.ref>) {
-  const names: [string, string][] = [
-    ...PLATFORMS.map((name): [string, string] => [name.toLowerCase(), name]),
-    ...Object.entries(PLATFORM_ALIASES),
-  ]
-  return sql`case lower(trim(${platform})) ${sql.join(
-    names.map(([spelling, name]) => sql`when ${spelling} then ${name}`),
-    sql` `,
-  )} end`
 }
 
 /**
