@@ -176,8 +176,12 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
       await updateImport(db, record.id, { done: Number(n) })
       return true
     }
-    await updateImport(db, record.id, { status: 'done', done: record.total, summary: await summarizeImport(db, record.id) })
-    await trimCommittedRows(db, record.id)
+    // In one transaction: an import seen done has only the rows not imported left (what its answer promises).
+    const summary = await summarizeImport(db, record.id)
+    await db.transaction().execute(async (trx) => {
+      await updateImport(trx, record.id, { status: 'done', done: record.total, summary })
+      await trimCommittedRows(trx, record.id)
+    })
     return false
   }
 

@@ -74,10 +74,10 @@ export async function settled(page) {
   await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null)
 }
 
-/** A JSON API call that must succeed; returns the parsed answer. */
-export async function api(method, url, { token, body } = {}) {
-  const headers = { ...(token ? { authorization: `Token ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }
-  const response = await fetch(new URL(url, BASE), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+/** An API call that must succeed; returns the parsed answer. The body is JSON, or sent as it is with its `type`. */
+export async function api(method, url, { token, body, type } = {}) {
+  const headers = { ...(token ? { authorization: `Token ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': type ?? 'application/json' }) }
+  const response = await fetch(new URL(url, BASE), { method, headers, body: body === undefined || type ? body : JSON.stringify(body) })
   const text = await response.text()
   assert.ok(response.ok, `${method} ${url}: ${response.status} ${text}`)
   return text ? JSON.parse(text) : null

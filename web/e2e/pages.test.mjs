@@ -40,8 +40,17 @@ async function setUpPeople() {
   await api('POST', `/api/reviews/${review.id}/like`, { token: bob.token })
   await api('POST', `/api/reviews/${review.id}/comments`, { token: bob.token, body: { body: 'Have you tried the B-sides?' } })
   await setUpPlay(hades, hollow)
+  await api('POST', '/api/imports/?source=playnite', { token: alice.token, type: 'text/csv', body: PLAYNITE_CSV })
   return { list }
 }
+
+/** A Playnite library Alice uploads and leaves in preview: a game to finish, one to match by hand, one for later. */
+const PLAYNITE_CSV = [
+  'Name,Platforms,Source,Completion Status,TimePlayedHours,PlayCount,LastActivity,Added,UserScore,Favorite,ReleaseDate,Tags,Notes',
+  'Portal 2,PC (Windows),Steam,Beaten,8.67,4,2019-12-27 23:10:00,2019-12-20 19:00:00,95,False,2011-04-19,,',
+  'Witcher 3,PC (Windows),GOG,Beaten,104.5,40,2021-02-14 21:00:00,2020-12-19 10:00:00,80,False,2015-05-19,rpg,',
+  'ELDEN RING,PC (Windows),Steam,Not Played,0,0,,2022-02-25 09:00:00,,False,2022-02-25,,',
+].join('\n')
 
 /** Today in UTC: never in the future for the server, which looks at the whole Earth. */
 const day = new Date().toISOString().slice(0, 10)
@@ -68,7 +77,7 @@ async function setUpPlay(hades, hollow) {
 }
 
 /**
- * The pages: a name, a path, who looks (nobody, or Alice), and what must be on the screen once it has loaded.
+ * The pages: a name, a path, who looks (nobody, Alice or Bob), and what must be on the screen once it has loaded.
  * Functions of the list id, which exists only once the data is set up.
  */
 const pagesOf = ({ list }) => [
@@ -114,6 +123,13 @@ const pagesOf = ({ list }) => [
   { name: 'list-new', path: '/lists/new', as: alice, check: (page) => page.getByRole('button', { name: 'Create list' }) },
   { name: 'list-edit', path: `/lists/${list.id}/edit`, as: alice, check: (page) => page.getByLabel('Note for Celeste') },
   { name: 'settings', path: '/settings', as: alice, check: (page) => page.getByRole('button', { name: 'Save profile' }) },
+  { name: 'import', path: '/settings/import', as: bob, check: (page) => page.getByRole('group', { name: 'Where from?' }) },
+  {
+    name: 'import-preview',
+    path: '/settings/import',
+    as: alice,
+    check: (page) => page.getByRole('table', { name: 'What each row of the file will do' }).getByRole('combobox', { name: 'Game for “Witcher 3”' }),
+  },
 ]
 
 describe('every page at phone and desktop width', () => {

@@ -1,8 +1,9 @@
 // Two people use Overworld in Debian's Chromium, step by step; each step checks what the person would see.
 // Alice signs up, searches a game with the keyboard, rates, favorites, logs and reviews it, makes a list; Bob
 // follows her, sees it in his feed, likes and comments on her review; Alice edits her profile, looks at her stats,
-// starts playing a game, adds sessions, finishes it and opens her year in review with its card; she deletes her
-// list, signs out and back in; Bob downloads his data, changes his password and deletes his account. Screenshots
+// starts playing a game, adds sessions, finishes it and opens her year in review with its card; she imports her
+// Backloggd CSV (picking the game of a row the catalog knows by another name) and sees the games on her profile;
+// she deletes her list, signs out and back in; Bob downloads his data, changes his password and deletes his account. Screenshots
 // of the steps: test-results/walkthrough/.
 //
 //   BASE_URL=http://127.0.0.1:8000 node --test e2e/walkthrough.test.mjs     (in web/; scripts/e2e.mjs does this)
@@ -12,6 +13,18 @@ import { after, before, describe, test } from 'node:test'
 import { assertAccessible, BASE, launchBrowser, newPeople, openBrowser, screenshot } from './browser.mjs'
 
 const [alice, bob] = newPeople('alice', 'bob')
+
+/**
+ * Alice's history on Backloggd (the community exporter's CSV, as in test/fixtures/imports): four games she has not
+ * logged here, one of them under a name the catalog does not know ("Witcher 3", for The Witcher 3: Wild Hunt).
+ */
+const BACKLOGGD_CSV = [
+  'ID,Game Name,Played,Currently Playing,In Backlog,In Wishlist,Liked,Rating,Mastered,Start Date,Finish Date,Hours Played,Minutes Played,Hours to Finish,Minutes to Finish,Hours to Master,Minutes to Master,Replay,Review,Review Contains Spoilers,Backloggd URL',
+  '72,Portal 2,True,False,False,False,True,10,False,2019-12-20,2019-12-27,,,8,40,,,False,,False,https://www.backloggd.com/games/portal-2/',
+  '1942,Witcher 3,True,False,False,False,False,8,False,2020-12-20,2021-02-14,104,30,,,,,False,"Long, and worth it.",False,https://www.backloggd.com/games/witcher-3/',
+  '17000,Stardew Valley,True,False,False,False,False,7,False,2020-03-10,,120,0,,,,,False,,False,https://www.backloggd.com/games/stardew-valley/',
+  '119133,Elden Ring,False,False,True,False,False,,False,,,,,,,,,False,,False,https://www.backloggd.com/games/elden-ring/',
+].join('\n')
 
 describe('two people use Overworld', () => {
   let browser
@@ -268,6 +281,76 @@ describe('two people use Overworld', () => {
     const svg = await readFile(await download.path(), 'utf8')
     assert.match(svg, /^<svg/)
     assert.ok(svg.includes(alice.username))
+  })
+
+  test('from Settings → Import she uploads her Backloggd CSV: the preview says what each row will do', async () => {
+    await a.page.goto(`${BASE}/settings`)
+    await a.page.getByRole('link', { name: 'Import…' }).click()
+    await a.page.getByRole('heading', { level: 1, name: 'Import your games' }).waitFor()
+    await a.page.getByRole('radio', { name: 'Backloggd' }).check()
+    await a.page.getByLabel('Your Backloggd file').setInputFiles({ name: 'backloggd.csv', mimeType: 'text/csv', buffer: Buffer.from(BACKLOGGD_CSV) })
+    await a.page.getByRole('button', { name: 'Upload and preview' }).click()
+    const summary = a.page.getByRole('list', { name: 'What the import will do' })
+    await summary.waitFor()
+    assert.match(await summary.innerText(), /3\s+to add/)
+    assert.match(await summary.innerText(), /1\s+unmatched/)
+    const rows = a.page.getByRole('table', { name: 'What each row of the file will do' })
+    const portal = rows.getByRole('row').filter({ hasText: 'Portal 2' })
+    await portal.getByText('rate 5 stars').waitFor()
+    await portal.getByText(/add a finished playthrough/).waitFor()
+    await rows.getByRole('row').filter({ hasText: 'Witcher 3' }).getByText('No game of this name in the catalog.').waitFor()
+    await assertAccessible(a.page)
+    await shot(a.page, 'import-preview')
+  })
+
+  test('she shows the unmatched rows only and picks the right game for “Witcher 3”', async () => {
+    await a.page.getByRole('navigation', { name: 'Which rows' }).getByRole('link', { name: /^Unmatched/ }).click()
+    const rows = a.page.getByRole('table', { name: 'What each row of the file will do' })
+    await a.page.waitForURL(/show=unmatched/)
+    await rows.getByRole('row').filter({ hasText: 'Witcher 3' }).waitFor()
+    assert.equal(await rows.locator('tbody tr').count(), 1)
+    const picker = rows.getByRole('combobox', { name: 'Game for “Witcher 3”' })
+    await picker.fill('witcher 3')
+    await rows.getByRole('option', { name: /The Witcher 3: Wild Hunt/ }).first().waitFor()
+    await rows.locator('.combobox-list:not([aria-busy])').waitFor()
+    await assertAccessible(a.page)
+    await shot(a.page, 'import-pick')
+    await rows.getByRole('option', { name: /The Witcher 3: Wild Hunt/ }).first().click()
+    await a.page.getByRole('status').filter({ hasText: '“Witcher 3” is now The Witcher 3: Wild Hunt.' }).waitFor()
+    await a.page.getByText('No rows here.').waitFor()
+    assert.match(await a.page.getByRole('list', { name: 'What the import will do' }).innerText(), /4\s+to add/)
+    await a.page.getByRole('navigation', { name: 'Which rows' }).getByRole('link', { name: /^Added/ }).click()
+    const witcher = a.page.getByRole('table').getByRole('row').filter({ hasText: 'Witcher 3' })
+    await witcher.getByRole('link', { name: 'The Witcher 3: Wild Hunt' }).waitFor()
+    await witcher.getByText('picked by you').waitFor()
+  })
+
+  test('she imports it: a progress bar while it is written, then the summary, and it is in her past imports', async () => {
+    await a.page.getByRole('button', { name: 'Import 4 rows' }).click()
+    await a.page.getByRole('progressbar', { name: /Importing/ }).waitFor()
+    const done = a.page.getByRole('list', { name: 'What the import did' })
+    await done.waitFor()
+    assert.match(await done.innerText(), /4\s+added/)
+    assert.match(await done.innerText(), /0\s+unmatched/)
+    await a.page.getByRole('status').filter({ hasText: 'Imported: 4 added.' }).waitFor()
+    const past = a.page.getByRole('list', { name: 'Past imports' }).getByRole('listitem').first()
+    await past.getByText(/Backloggd/).waitFor()
+    await past.getByText('Done').waitFor()
+    await assertAccessible(a.page)
+    await shot(a.page, 'import-done')
+  })
+
+  test('her profile shows the imported games: played with the picked one, and on her backlog', async () => {
+    await a.page.getByRole('link', { name: 'See your games' }).click()
+    const played = a.page.getByRole('list', { name: 'played games' })
+    await played.getByRole('link', { name: 'Portal 2' }).waitFor()
+    await played.getByRole('link', { name: 'The Witcher 3: Wild Hunt' }).waitFor()
+    await played.getByRole('link', { name: 'Stardew Valley' }).waitFor()
+    await a.page.getByRole('navigation', { name: 'Which games' }).getByRole('link', { name: 'Backlog' }).click()
+    await a.page.getByRole('list', { name: 'backlog games' }).getByRole('link', { name: 'Elden Ring' }).waitFor()
+    await a.page.goto(`${BASE}/games/portal-2`)
+    await a.page.getByRole('region', { name: 'Your playthroughs' }).getByText(/Finished · Main/).waitFor()
+    await shot(a.page, 'imported-game')
   })
 
   test('she deletes her list after confirming, and its page is then a 404', async () => {

@@ -30,6 +30,7 @@ export const router = createBrowserRouter([
       { path: 'lists/:id', lazy: page(() => import('./pages/ListView')) },
       { path: 'lists/:id/edit', lazy: page(() => import('./pages/ListEdit')) },
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
+      { path: 'settings/import', lazy: page(() => import('./pages/Import')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],
   },

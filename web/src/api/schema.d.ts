@@ -1629,6 +1629,806 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your imports, newest first (the last 20), with their summaries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                created_at: string;
+                                error: string | null;
+                                /** @description An upload not committed by then is forgotten */
+                                expires_at: string;
+                                id: number;
+                                options: {
+                                    /** @description Steam: unplayed games go to the backlog */
+                                    backlog_unplayed: boolean;
+                                };
+                                progress: {
+                                    done: number;
+                                    total: number;
+                                };
+                                /**
+                                 * @description Where the file comes from
+                                 * @enum {unknown}
+                                 */
+                                source: "steam" | "backloggd" | "grouvee" | "hltb" | "playnite" | "overworld";
+                                /**
+                                 * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                                 * @enum {unknown}
+                                 */
+                                status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                                summary: {
+                                    /** @description Rows that write something new */
+                                    added: number;
+                                    /** @description Rows the commit could not write, each with its reason */
+                                    failed: number;
+                                    /** @description Rows whose rating was rounded to the nearest half star */
+                                    rounded: number;
+                                    /** @description Rows not imported, each with its reason */
+                                    skipped: number;
+                                    /** @description Matched rows that change nothing */
+                                    unchanged: number;
+                                    /** @description Rows with no game */
+                                    unmatched: number;
+                                    /** @description Rows that change what an earlier import of this source wrote */
+                                    updated: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a file to import (nothing is written until you commit)
+         * @description The body is the file, up to 20 MB: `text/csv` (Backloggd, Grouvee, HowLongToBeat, Playnite) or `application/json` (Steam's GetOwnedGames answer, Backloggd's JSON, Overworld's own export). The answer names the import; its games are being found: follow `GET /api/imports/{id}` until it is `ready`, then commit it. A file that cannot be read is refused with what is wrong and where; one import at a time (409 while another is in progress).
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description Where the file comes from */
+                    source: "steam" | "backloggd" | "grouvee" | "hltb" | "playnite" | "overworld";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @enum {unknown}
+                             */
+                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            column: number | null;
+                            detail: string;
+                            line: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            /** @description The import in the way */
+                            id: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your imports: its progress, its summary and a page of its rows
+         * @description Before the commit, each row says what it will do (`changes`), or why it cannot (`reason`); after it, only the rows that were not imported are kept, with their reasons. `outcome` filters the rows.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    outcome?: "added" | "updated" | "unchanged" | "unmatched" | "skipped" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            error: string | null;
+                            /** @description An upload not committed by then is forgotten */
+                            expires_at: string;
+                            id: number;
+                            /** @description Cursor of the next page of rows; null on the last */
+                            next: string | null;
+                            options: {
+                                /** @description Steam: unplayed games go to the backlog */
+                                backlog_unplayed: boolean;
+                            };
+                            progress: {
+                                done: number;
+                                total: number;
+                            };
+                            rows: {
+                                /** @description What the row does, in words */
+                                changes: string[];
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                } | null;
+                                /** @description The row key, stable between exports of the same history (for `matches`) */
+                                key: string;
+                                /** @enum {unknown} */
+                                kind: "game" | "list" | "favorites" | "follow" | "skipped";
+                                /** @description The line of the file (CSV) */
+                                line: number | null;
+                                /** @description steam, igdb, slug, name, picked (by you) or new (added to the catalog at commit) */
+                                matched_by: string | null;
+                                /** @description What the file said that could not be taken as it was */
+                                notes: string[];
+                                /** @enum {unknown} */
+                                outcome: "added" | "updated" | "unchanged" | "unmatched" | "skipped" | "failed";
+                                /** @description The row in file order, from 1 */
+                                position: number;
+                                /** @description Why the row is unmatched, skipped or failed */
+                                reason: string | null;
+                                rounded: boolean;
+                                /** @description The game (or list, or person) as the file names it */
+                                title: string;
+                            }[];
+                            /**
+                             * @description Where the file comes from
+                             * @enum {unknown}
+                             */
+                            source: "steam" | "backloggd" | "grouvee" | "hltb" | "playnite" | "overworld";
+                            /**
+                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @enum {unknown}
+                             */
+                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                            summary: {
+                                /** @description Rows that write something new */
+                                added: number;
+                                /** @description Rows the commit could not write, each with its reason */
+                                failed: number;
+                                /** @description Rows whose rating was rounded to the nearest half star */
+                                rounded: number;
+                                /** @description Rows not imported, each with its reason */
+                                skipped: number;
+                                /** @description Matched rows that change nothing */
+                                unchanged: number;
+                                /** @description Rows with no game */
+                                unmatched: number;
+                                /** @description Rows that change what an earlier import of this source wrote */
+                                updated: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Cancel an import not yet committed (its rows are forgotten) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write an import in preview into your library
+         * @description It runs in the background in small steps: follow `GET /api/imports/{id}` for its progress and, once `done`, its summary. Importing the same file again changes nothing; a newer file brings what changed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Steam: put games never played on the backlog (default true) */
+                        backlog_unplayed?: boolean;
+                        /** @description Games for rows, by row key: what the preview found is kept for the rows not named */
+                        matches?: {
+                            [key: string]: number | "new" | null;
+                        };
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @enum {unknown}
+                             */
+                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/rows/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pick the game of a row of an import in preview
+         * @description A game id, `"new"` to add the game the row names to the catalog at commit, or null to leave it out.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A game id, "new" (add the row's game to the catalog, within your allowance of new games), or null (leave it unmatched) */
+                        game: number | "new" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description What the row does, in words */
+                            changes: string[];
+                            game: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                slug: string;
+                            } | null;
+                            /** @description The row key, stable between exports of the same history (for `matches`) */
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "game" | "list" | "favorites" | "follow" | "skipped";
+                            /** @description The line of the file (CSV) */
+                            line: number | null;
+                            /** @description steam, igdb, slug, name, picked (by you) or new (added to the catalog at commit) */
+                            matched_by: string | null;
+                            /** @description What the file said that could not be taken as it was */
+                            notes: string[];
+                            /** @enum {unknown} */
+                            outcome: "added" | "updated" | "unchanged" | "unmatched" | "skipped" | "failed";
+                            /** @description The row in file order, from 1 */
+                            position: number;
+                            /** @description Why the row is unmatched, skipped or failed */
+                            reason: string | null;
+                            rounded: boolean;
+                            /** @description The game (or list, or person) as the file names it */
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/steam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a Steam library, fetched by the server with your Steam Web API key
+         * @description The key is used for this one request to Steam and never stored or logged. The profile's game details must be public. Then as an upload: follow the import until it is `ready`, then commit it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A Steam Web API key, used for this import only and never stored */
+                        key: string;
+                        /** @description The SteamID64 of the profile (its game details must be public) */
+                        steam_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @enum {unknown}
+                             */
+                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            column: number | null;
+                            detail: string;
+                            line: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            /** @description The import in the way */
+                            id: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lists/": {
         parameters: {
             query?: never;

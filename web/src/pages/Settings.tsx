@@ -218,6 +218,18 @@ function Export() {
   )
 }
 
+function ImportSection() {
+  return (
+    <section className="settings-section" aria-labelledby="import-heading">
+      <h2 id="import-heading">Import your games</h2>
+      <p>From Steam, Backloggd, Grouvee, HowLongToBeat, Playnite or another Overworld. You see what it will do before anything is written.</p>
+      <Link to="/settings/import" className="button button-ghost">
+        Import…
+      </Link>
+    </section>
+  )
+}
+
 function Sessions() {
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -350,6 +362,7 @@ function SettingsContent() {
       </section>
       <ChangePassword />
       <Sessions />
+      <ImportSection />
       <Export />
       <DeleteAccount />
     </>
