@@ -1673,10 +1673,10 @@ export interface paths {
                                  */
                                 source: "steam" | "backloggd" | "grouvee" | "hltb" | "playnite" | "overworld";
                                 /**
-                                 * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                                 * @description uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
                                  * @enum {unknown}
                                  */
-                                status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                                status: "uploading" | "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
                                 summary: {
                                     /** @description Rows that write something new */
                                     added: number;
@@ -1747,10 +1747,10 @@ export interface paths {
                         "application/json": {
                             id: number;
                             /**
-                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @description uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
                              * @enum {unknown}
                              */
-                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                            status: "uploading" | "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
                         };
                     };
                 };
@@ -1907,10 +1907,10 @@ export interface paths {
                              */
                             source: "steam" | "backloggd" | "grouvee" | "hltb" | "playnite" | "overworld";
                             /**
-                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @description uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
                              * @enum {unknown}
                              */
-                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                            status: "uploading" | "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
                             summary: {
                                 /** @description Rows that write something new */
                                 added: number;
@@ -2107,10 +2107,10 @@ export interface paths {
                         "application/json": {
                             id: number;
                             /**
-                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @description uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
                              * @enum {unknown}
                              */
-                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                            status: "uploading" | "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
                         };
                     };
                 };
@@ -2355,10 +2355,10 @@ export interface paths {
                         "application/json": {
                             id: number;
                             /**
-                             * @description matching: the file is read, its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
+                             * @description uploading: the file's rows are being stored; matching: its games are being found; ready: the preview is complete; committing: being written; done; cancelled; failed (see error)
                              * @enum {unknown}
                              */
-                            status: "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
+                            status: "uploading" | "matching" | "ready" | "committing" | "done" | "cancelled" | "failed";
                         };
                     };
                 };

@@ -17,7 +17,7 @@ import { Empty, ErrorState, LoadMore, Skeleton } from './States'
 /** How often an import being worked on is asked about. */
 const POLL_MS = 750
 const ROWS_PER_PAGE = 50
-const WORKING: ImportStatus[] = ['matching', 'committing']
+const WORKING: ImportStatus[] = ['uploading', 'matching', 'committing']
 const moment = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 /** The rows an import keeps once it is done. */
 const NOT_IMPORTED: ImportOutcome[] = ['unmatched', 'skipped', 'failed']

@@ -33,6 +33,7 @@ export function uploadTypeOf(file: File): string {
 }
 
 export const STATUS_LABELS: Record<ImportStatus, string> = {
+  uploading: 'Reading the file',
   matching: 'Finding the games',
   ready: 'In preview',
   committing: 'Importing',
@@ -42,7 +43,7 @@ export const STATUS_LABELS: Record<ImportStatus, string> = {
 }
 
 /** An import that is not over: a person has one at most, and it is shown instead of the upload form. */
-export const ACTIVE_STATUSES: ImportStatus[] = ['matching', 'ready', 'committing']
+export const ACTIVE_STATUSES: ImportStatus[] = ['uploading', 'matching', 'ready', 'committing']
 
 /** The filters of the preview, in the order shown; the later ones only when some row has that outcome. */
 export const OUTCOME_FILTERS: { outcome: ImportOutcome; label: string; always: boolean }[] = [
