@@ -6,6 +6,7 @@ import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type ApiResponse } from '../helpers/client.js'
 import { INLINE_PARSE_BYTES } from '../../src/imports/parse-worker.js'
+import { MAX_UPLOAD_BYTES } from '../../src/imports/schemas.js'
 import { importFixture } from '../helpers/import-files.js'
 
 function upload(app: App, token: string, source: string, body: string, contentType = source === 'steam' || source === 'overworld' ? 'application/json' : 'text/csv') {
@@ -260,5 +261,17 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
     assert.equal(preview.body.rows.length, 200)
     const next = await call(app, 'GET', `/api/imports/${uploaded.body.id}?limit=200&cursor=${preview.body.next}`, { token: mira.token })
     assert.equal(next.body.rows[0].position, 201)
+  })
+
+  it('takes files up to 20 MB on the upload route only', async () => {
+    const { app } = current()
+    const mira = await signedIn()
+    const tooBig = await upload(app, mira.token, 'backloggd', 'x'.repeat(MAX_UPLOAD_BYTES + 1))
+    assert.equal(tooBig.status, 413)
+    // Every other route keeps its small bound, whatever the type of its body.
+    const bigJson = await call(app, 'POST', '/api/imports/steam', { token: mira.token, body: { key: 'k'.repeat(200_000), steam_id: '76561197960287930' } })
+    assert.equal(bigJson.status, 413)
+    const csvElsewhere = await call(app, 'POST', '/api/playthroughs/', { token: mira.token, body: 'a,b', headers: { 'content-type': 'text/csv' } })
+    assert.equal(csvElsewhere.status, 415)
   })
 })
