@@ -143,11 +143,16 @@ async function existingTargets(db: Db, userId: number, links: Link[]): Promise<S
   return new Set([...playthroughs.map((row) => `playthrough:${row.id}`), ...entries.map((row) => `journal:${row.id}`)])
 }
 
-/** A playthrough as the last import wrote it. */
-export type PlaythroughSnapshot = Omit<ImportedPlaythrough, 'sessions'>
+/** A playthrough as the last import wrote it, with the time it came to. */
+export type PlaythroughSnapshot = Omit<ImportedPlaythrough, 'sessions'> & { minutes: number }
+
+/** The playthrough's time as the source reports it: a total, or its sessions and what is beside them. */
+function minutesOf(playthrough: ImportedPlaythrough): number {
+  return playthrough.totalMinutes ?? playthrough.sessions.reduce((sum, session) => sum + session.minutes, playthrough.adjustmentMinutes)
+}
 
 export function playthroughSnapshotOf({ sessions: _sessions, ...playthrough }: ImportedPlaythrough): PlaythroughSnapshot {
-  return playthrough
+  return { ...playthrough, minutes: minutesOf({ ...playthrough, sessions: _sessions }) }
 }
 
 /** The stored columns of an imported playthrough. */
@@ -186,17 +191,16 @@ function playthroughChanges(playthrough: ImportedPlaythrough, linked: Map<string
   const { adjustment_minutes: _before, ...before } = playthroughValuesOf({ ...last, sessions: [] })
   const fields = changedFields(before, after)
   if (Object.keys(fields).length > 0) changes.push({ type: 'edit-playthrough', key: playthrough.key, playthroughId, fields })
-  if (playthrough.totalMinutes !== null && last.totalMinutes !== null && playthrough.totalMinutes !== last.totalMinutes) {
+  // Whatever the form of the time, at the source or last time (a CSV's total, then a JSON's sessions of the same
+  // history), the playthrough gains what the source's time grew by: its new sessions, and the rest beside them.
+  const newSessions = playthrough.sessions.filter((session) => !linked.has(linkId('session', session.key)))
+  for (const session of newSessions) changes.push({ type: 'add-session', playthroughKey: playthrough.key, playthroughId, session })
+  const rest = minutesOf(playthrough) - last.minutes - newSessions.reduce((sum, session) => sum + session.minutes, 0)
+  if (rest !== 0 && playthrough.totalMinutes !== null) {
     const date = playthrough.lastPlayedOn !== last.lastPlayedOn ? playthrough.lastPlayedOn : null
-    changes.push({ type: 'add-time', key: playthrough.key, playthroughId, minutes: playthrough.totalMinutes - last.totalMinutes, date })
-  }
-  if (playthrough.adjustmentMinutes !== last.adjustmentMinutes) {
-    changes.push({ type: 'adjust', key: playthrough.key, playthroughId, minutes: playthrough.adjustmentMinutes - last.adjustmentMinutes })
-  }
-  for (const session of playthrough.sessions) {
-    if (!linked.has(linkId('session', session.key))) {
-      changes.push({ type: 'add-session', playthroughKey: playthrough.key, playthroughId, session })
-    }
+    changes.push({ type: 'add-time', key: playthrough.key, playthroughId, minutes: rest, date })
+  } else if (rest !== 0) {
+    changes.push({ type: 'adjust', key: playthrough.key, playthroughId, minutes: rest })
   }
   return changes
 }
@@ -245,8 +249,8 @@ export function describeChange(change: Change): string {
     case 'rating':
       return change.halfStars === null ? 'remove rating' : `rate ${starsOf(change.halfStars)}`
     case 'add-playthrough': {
-      const { status, completion, platform, totalMinutes, sessions, adjustmentMinutes } = change.playthrough
-      const minutes = totalMinutes ?? sessions.reduce((sum, session) => sum + session.minutes, adjustmentMinutes)
+      const { status, completion, platform } = change.playthrough
+      const minutes = minutesOf(change.playthrough)
       const details = [completion && completion.replace('_', ' + '), platform, minutes > 0 && durationOf(minutes)].filter(Boolean)
       return `add a ${status} playthrough${details.length ? ` (${details.join(', ')})` : ''}`
     }

@@ -26,7 +26,7 @@ async function settled(app: App, token: string, id: number, query = ''): Promise
 }
 
 async function importFile(app: App, token: string, source: string, file: string, commitBody: unknown = {}) {
-  const uploaded = await upload(app, token, source, importFixture(file))
+  const uploaded = await upload(app, token, source, importFixture(file), file.endsWith('.json') ? 'application/json' : 'text/csv')
   assert.equal(uploaded.status, 202, uploaded.text)
   const preview = await settled(app, token, uploaded.body.id)
   assert.equal(preview.body.status, 'ready', preview.text)
@@ -273,5 +273,36 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
     assert.equal(bigJson.status, 413)
     const csvElsewhere = await call(app, 'POST', '/api/playthroughs/', { token: mira.token, body: 'a,b', headers: { 'content-type': 'text/csv' } })
     assert.equal(csvElsewhere.status, 415)
+  })
+
+  it('takes the same Backloggd history as CSV then JSON (or the other way) without doubling a playthrough or its time', async () => {
+    const { app, db } = current()
+    const celesteRuns = async (userId: number) => {
+      const runs = await db
+        .selectFrom('playthroughs')
+        .innerJoin('games', 'games.id', 'playthroughs.game_id')
+        .select(['playthroughs.id', 'playthroughs.platform', 'playthroughs.adjustment_minutes'])
+        .where('playthroughs.user_id', '=', userId)
+        .where('games.slug', '=', 'celeste')
+        .orderBy('playthroughs.id')
+        .execute()
+      const minutes = []
+      for (const run of runs) {
+        const sessions = await db.selectFrom('play_sessions').select('minutes').where('playthrough_id', '=', run.id).execute()
+        minutes.push(sessions.reduce((sum, session) => sum + session.minutes, run.adjustment_minutes))
+      }
+      return minutes
+    }
+    const mira = await signedIn()
+    await importFile(app, mira.token, 'backloggd', 'backloggd-basic.csv')
+    assert.deepEqual(await celesteRuns(mira.id), [860])
+    // The JSON has every playthrough: the first is the CSV's (860 minutes), the B-sides run is new (360).
+    await importFile(app, mira.token, 'backloggd', 'backloggd-basic.json', {})
+    assert.deepEqual(await celesteRuns(mira.id), [860, 360])
+
+    const jonas = await registerUser(app, 'jonas')
+    await importFile(app, jonas.token, 'backloggd', 'backloggd-basic.json')
+    await importFile(app, jonas.token, 'backloggd', 'backloggd-basic.csv')
+    assert.deepEqual(await celesteRuns(jonas.id), [860, 360])
   })
 })
