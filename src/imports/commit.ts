@@ -23,6 +23,7 @@ import {
   type Change,
   type GameRowPlan,
   type ImportContext,
+  type PlaythroughSnapshot,
 } from './plan.js'
 import type { FavoritesRow, FollowRow, GameReference, GameRow, ImportedPlaythrough, ImportedSession, ListRow } from './rows.js'
 
@@ -70,8 +71,11 @@ export async function commitGameRow(db: Db, context: ImportContext, row: GameRow
   }
   await link(db, context, 'game', row.key, gameId, gameSnapshotOf(context, row))
   for (const playthrough of row.playthroughs) {
-    if (plan.changes.some((change) => 'key' in change && change.key === playthrough.key)) {
-      await link(db, context, 'playthrough', playthrough.key, await linkedPlaythroughId(db, context, playthrough.key), playthroughSnapshotOf(playthrough))
+    const changed = plan.changes.some((change) => keyOfPlaythroughChanged(change) === playthrough.key)
+    const last = changed && (await findLink(db, context, 'playthrough', playthrough.key))
+    if (last) {
+      const snapshot = playthroughSnapshotOf(playthrough, JSON.parse(last.snapshot) as PlaythroughSnapshot)
+      await link(db, context, 'playthrough', playthrough.key, last.target_id, snapshot)
     }
   }
   for (const change of plan.changes) {
@@ -79,6 +83,12 @@ export async function commitGameRow(db: Db, context: ImportContext, row: GameRow
     if (change.type === 'edit-entry') await editEntry(db, context, change)
   }
   return plan
+}
+
+/** The playthrough (by its source key) a change is about, if any. */
+function keyOfPlaythroughChanged(change: Change): string | null {
+  if (change.type === 'add-session') return change.playthroughKey
+  return 'key' in change ? change.key : null
 }
 
 async function findLink(db: Db, context: ImportContext, kind: string, key: string) {
@@ -128,9 +138,36 @@ async function addTime(db: Db, playthroughId: number, minutes: number, date: str
   }
 }
 
+/**
+ * Sessions listed by a newer file take the place of the time an earlier one gave as a total: what was written for
+ * that total (the session on its last-played day, the rest undated) is taken back before they are added.
+ */
+async function replaceTotal(db: Db, context: ImportContext, playthroughId: number, totalMinutes: number): Promise<void> {
+  const playthrough = await findPlaythroughForChange(db, playthroughId)
+  if (!playthrough) return
+  const listed = db
+    .selectFrom('imported_items')
+    .select('target_id')
+    .where('user_id', '=', context.userId)
+    .where('source', '=', context.source)
+    .where('kind', '=', 'session')
+    .where('target_id', 'is not', null)
+  const forTheTotal = await db
+    .selectFrom('play_sessions')
+    .select(['id', 'minutes'])
+    .where('playthrough_id', '=', playthroughId)
+    .where('source', '=', context.source)
+    .where('id', 'not in', listed)
+    .execute()
+  if (forTheTotal.length > 0) await db.deleteFrom('play_sessions').where('id', 'in', forTheTotal.map((session) => session.id)).execute()
+  const dated = forTheTotal.reduce((sum, session) => sum + session.minutes, 0)
+  await updatePlaythrough(db, playthrough, { adjustment_minutes: playthrough.adjustment_minutes - (totalMinutes - dated) }, { logEnding: false })
+}
+
 async function changePlaythrough(db: Db, context: ImportContext, change: Exclude<Change, { type: 'status' | 'rating' | 'add-playthrough' | 'add-entry' | 'edit-entry' }>): Promise<void> {
   if (change.type === 'add-session') return addSession(db, context, change.playthroughId, change.session)
   if (change.type === 'add-time') return addTime(db, change.playthroughId, change.minutes, change.date, context)
+  if (change.type === 'replace-total') return replaceTotal(db, context, change.playthroughId, change.minutes)
   const playthrough = await findPlaythroughForChange(db, change.playthroughId)
   if (!playthrough) return
   const fields = change.type === 'adjust' ? { adjustment_minutes: playthrough.adjustment_minutes + change.minutes } : change.fields

@@ -120,7 +120,6 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
   /** What a row would do, written nowhere: its match (unless the person picked one) and its plan. */
   async function previewRow(context: ImportContext, importId: number, stored: StoredRow) {
     const row = JSON.parse(stored.data) as ImportRow
-    if (row.kind === 'skipped') return {}
     if (row.kind === 'game') {
       if (stored.matched_by === 'left') return { game_id: null, outcome: 'unmatched' as const, reason: 'You left it unmatched.', changes: '[]' }
       // A game new to the catalog is added at commit: until then it is in nobody's library.
@@ -132,18 +131,19 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
       const matchedBy = stored.matched_by === 'picked' ? 'picked' : 'matchedBy' in found ? found.matchedBy : null
       return { game_id: found.gameId, matched_by: matchedBy, reason: null, ...outcomeOf(plan) }
     }
-    const result = await otherRow(context, importId, row, false)
+    const result = await otherRow(db, context, importId, row, false)
     return { outcome: result.outcome, reason: 'reason' in result ? result.reason : null, changes: '[]' }
   }
 
-  async function otherRow(context: ImportContext, importId: number, row: Exclude<ImportRow, GameRow>, write: boolean): Promise<OtherRowOutcome> {
+  /** A row about no game, read or written through `db` (the commit's transaction, when writing). */
+  async function otherRow(db: Db, context: ImportContext, importId: number, row: Exclude<ImportRow, GameRow>, write: boolean): Promise<OtherRowOutcome> {
     if (row.kind === 'follow') return commitFollowRow(db, context, row, write)
     if (row.kind === 'skipped') return { outcome: 'skipped', reason: row.reason }
-    const gameIds = await matchedGameIds(importId)
+    const gameIds = await matchedGameIds(db, importId)
     return row.kind === 'list' ? commitListRow(db, context, row, gameIds, write) : commitFavoritesRow(db, context, row, gameIds, write)
   }
 
-  async function matchedGameIds(importId: number): Promise<Map<string, number>> {
+  async function matchedGameIds(db: Db, importId: number): Promise<Map<string, number>> {
     const rows = await db
       .selectFrom('import_rows')
       .select(['row_key', 'game_id'])
@@ -190,7 +190,7 @@ export function createImportWork(db: Db, { newGames, log, sweep }: ImportWorkOpt
     const row = JSON.parse(stored.data) as ImportRow
     return db.transaction().execute(async (trx) => {
       if (row.kind !== 'game') {
-        const result = await otherRow(context, importId, row, true)
+        const result = await otherRow(trx, context, importId, row, true)
         return { outcome: result.outcome, reason: 'reason' in result ? result.reason : null }
       }
       let gameId = stored.game_id

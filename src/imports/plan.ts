@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
 import type { EntryValues } from '../journal/repository.js'
 import type { PlaythroughValues } from '../playthroughs/repository.js'
+import { sharesOf } from './formats/common.js'
 import type { GameRow, ImportedEntry, ImportedPlaythrough, ImportedSession, ImportSource } from './rows.js'
 
 /** Whose history an import writes, from where, and what they chose in the preview. */
@@ -26,6 +27,7 @@ export type Change =
   | { type: 'edit-playthrough'; key: string; playthroughId: number; fields: Partial<PlaythroughValues> }
   | { type: 'add-time'; key: string; playthroughId: number; minutes: number; date: string | null }
   | { type: 'adjust'; key: string; playthroughId: number; minutes: number }
+  | { type: 'replace-total'; key: string; playthroughId: number; minutes: number }
   | { type: 'add-session'; playthroughKey: string; playthroughId: number; session: ImportedSession }
   | { type: 'add-entry'; entry: ImportedEntry }
   | { type: 'edit-entry'; entry: ImportedEntry; entryId: number; fields: Partial<EntryValues> }
@@ -143,16 +145,22 @@ async function existingTargets(db: Db, userId: number, links: Link[]): Promise<S
   return new Set([...playthroughs.map((row) => `playthrough:${row.id}`), ...entries.map((row) => `journal:${row.id}`)])
 }
 
-/** A playthrough as the last import wrote it, with the time it came to. */
-export type PlaythroughSnapshot = Omit<ImportedPlaythrough, 'sessions'> & { minutes: number }
+const minutesOf = (sessions: ImportedSession[]) => sessions.reduce((sum, session) => sum + session.minutes, 0)
 
-/** The playthrough's time as the source reports it: a total, or its sessions and what is beside them. */
-function minutesOf(playthrough: ImportedPlaythrough): number {
-  return playthrough.totalMinutes ?? playthrough.sessions.reduce((sum, session) => sum + session.minutes, playthrough.adjustmentMinutes)
-}
+/** A playthrough as the last import wrote it, with the minutes of the sessions it listed (each linked on its own). */
+export type PlaythroughSnapshot = Omit<ImportedPlaythrough, 'sessions'> & { sessionMinutes: number }
 
-export function playthroughSnapshotOf({ sessions: _sessions, ...playthrough }: ImportedPlaythrough): PlaythroughSnapshot {
-  return { ...playthrough, minutes: minutesOf({ ...playthrough, sessions: _sessions }) }
+/**
+ * What the next import of the playthrough is read against. A total that follows listed sessions (Backloggd's CSV
+ * after its JSON) is their time grown or not: the snapshot stays the listed one, the growth counted as undated time,
+ * so that a file listing the sessions again is read against them, and the total is not counted twice.
+ */
+export function playthroughSnapshotOf({ sessions, ...playthrough }: ImportedPlaythrough, last?: PlaythroughSnapshot): PlaythroughSnapshot {
+  if (last && last.totalMinutes === null && playthrough.totalMinutes !== null) {
+    const { sessionMinutes } = last
+    return { ...playthrough, totalMinutes: null, sessionMinutes, adjustmentMinutes: playthrough.totalMinutes - sessionMinutes }
+  }
+  return { ...playthrough, sessionMinutes: minutesOf(sessions) }
 }
 
 /** The stored columns of an imported playthrough. */
@@ -191,17 +199,36 @@ function playthroughChanges(playthrough: ImportedPlaythrough, linked: Map<string
   const { adjustment_minutes: _before, ...before } = playthroughValuesOf({ ...last, sessions: [] })
   const fields = changedFields(before, after)
   if (Object.keys(fields).length > 0) changes.push({ type: 'edit-playthrough', key: playthrough.key, playthroughId, fields })
-  // Whatever the form of the time, at the source or last time (a CSV's total, then a JSON's sessions of the same
-  // history), the playthrough gains what the source's time grew by: its new sessions, and the rest beside them.
-  const newSessions = playthrough.sessions.filter((session) => !linked.has(linkId('session', session.key)))
-  for (const session of newSessions) changes.push({ type: 'add-session', playthroughKey: playthrough.key, playthroughId, session })
-  const rest = minutesOf(playthrough) - last.minutes - newSessions.reduce((sum, session) => sum + session.minutes, 0)
-  if (rest !== 0 && playthrough.totalMinutes !== null) {
+  const fresh = playthrough.sessions.filter((session) => !linked.has(linkId('session', session.key)))
+  return [...changes, ...timeChanges(playthrough, last, playthroughId, fresh)]
+}
+
+/**
+ * The time a playthrough imported before gained or lost at the source. A source gives either a total, whose growth
+ * is added (dated when the source says when it was last played), or the sessions themselves, added as they come,
+ * with the minutes beside them. Sessions that share out a total (Backloggd's JSON) are shared out again: the days a
+ * newer file adds take what the total gained, so that the sessions still add up to it. When sessions come for a
+ * playthrough an earlier file knew only by its total (Backloggd's JSON after its CSV), they replace what was written
+ * for that total instead of adding to it.
+ */
+function timeChanges(playthrough: ImportedPlaythrough, last: PlaythroughSnapshot, playthroughId: number, fresh: ImportedSession[]): Change[] {
+  const { key } = playthrough
+  if (playthrough.totalMinutes !== null) {
+    const before = last.totalMinutes ?? last.sessionMinutes + last.adjustmentMinutes
+    if (playthrough.totalMinutes === before) return []
     const date = playthrough.lastPlayedOn !== last.lastPlayedOn ? playthrough.lastPlayedOn : null
-    changes.push({ type: 'add-time', key: playthrough.key, playthroughId, minutes: rest, date })
-  } else if (rest !== 0) {
-    changes.push({ type: 'adjust', key: playthrough.key, playthroughId, minutes: rest })
+    return [{ type: 'add-time', key, playthroughId, minutes: playthrough.totalMinutes - before, date }]
   }
+  const replacing = last.totalMinutes !== null
+  const changes: Change[] = replacing ? [{ type: 'replace-total', key, playthroughId, minutes: last.totalMinutes as number }] : []
+  const total = minutesOf(playthrough.sessions) + playthrough.adjustmentMinutes
+  const gained = total - (replacing ? 0 : last.sessionMinutes + last.adjustmentMinutes)
+  const shares = playthrough.sharedTotal && !replacing ? sharesOf(gained, fresh.length) : []
+  const sessions = shares.length > 0 ? fresh.map((session, index) => ({ ...session, minutes: shares[index]! })) : fresh
+  for (const session of sessions) changes.push({ type: 'add-session', playthroughKey: key, playthroughId, session })
+  // Sessions of their own stay as they were listed; the minutes beside them follow the source's.
+  const adjusted = playthrough.sharedTotal || replacing ? gained - minutesOf(sessions) : playthrough.adjustmentMinutes - last.adjustmentMinutes
+  if (adjusted !== 0) changes.push({ type: 'adjust', key, playthroughId, minutes: adjusted })
   return changes
 }
 
@@ -249,8 +276,8 @@ export function describeChange(change: Change): string {
     case 'rating':
       return change.halfStars === null ? 'remove rating' : `rate ${starsOf(change.halfStars)}`
     case 'add-playthrough': {
-      const { status, completion, platform } = change.playthrough
-      const minutes = minutesOf(change.playthrough)
+      const { status, completion, platform, totalMinutes, sessions, adjustmentMinutes } = change.playthrough
+      const minutes = totalMinutes ?? sessions.reduce((sum, session) => sum + session.minutes, adjustmentMinutes)
       const details = [completion && completion.replace('_', ' + '), platform, minutes > 0 && durationOf(minutes)].filter(Boolean)
       return `add a ${status} playthrough${details.length ? ` (${details.join(', ')})` : ''}`
     }
@@ -260,6 +287,8 @@ export function describeChange(change: Change): string {
       return `${change.minutes >= 0 ? 'add' : 'take away'} ${durationOf(change.minutes)} of play${change.date ? ` (${change.date})` : ''}`
     case 'adjust':
       return `${change.minutes >= 0 ? 'add' : 'take away'} ${durationOf(change.minutes)} of undated play`
+    case 'replace-total':
+      return `replace the total of ${durationOf(change.minutes)} by the sessions listed`
     case 'add-session':
       return `add a session of ${durationOf(change.session.minutes)} (${change.session.date})`
     case 'add-entry':

@@ -59,10 +59,15 @@ export interface ImportedPlaythrough {
   totalMinutes: number | null
   /** The day the source says it was last played (Steam's rtime_last_played, Playnite's LastActivity), if it says. */
   lastPlayedOn: string | null
-  /** Sessions listed one by one (Overworld's export only); empty otherwise. */
+  /** Sessions listed one by one (Overworld's export, Backloggd's JSON); empty otherwise. */
   sessions: ImportedSession[]
   /** With listed sessions: the minutes beside them (Overworld's adjustment_minutes); 0 otherwise. */
   adjustmentMinutes: number
+  /**
+   * The sessions are one total shared out over the days the source lists (Backloggd's JSON), not times of their
+   * own: the days a newer file adds share what the total gained since, whatever the new file's sharing gives them.
+   */
+  sharedTotal?: boolean
 }
 
 export interface ImportedEntry {

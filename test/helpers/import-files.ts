@@ -26,7 +26,9 @@ export function rowTitled(rows: GameRow[], title: string): GameRow {
  * A playthrough as the fixtures README writes it, so that expectations read like the oracle:
  * `finished main replay 2023-01-03→2023-01-21 860 min PC steam last 2023-01-21`.
  */
-export function playthroughSummary(playthrough: ImportedPlaythrough): string {
+export function playthroughSummary(
+  playthrough: Pick<ImportedPlaythrough, 'status' | 'completion' | 'replay' | 'startedOn' | 'finishedOn' | 'totalMinutes' | 'platform' | 'storefront' | 'lastPlayedOn'>,
+): string {
   const dates =
     playthrough.startedOn || playthrough.finishedOn ? `${playthrough.startedOn ?? '…'}→${playthrough.finishedOn ?? '…'}` : null
   return [

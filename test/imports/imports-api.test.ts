@@ -1,41 +1,13 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import type { App } from '../../src/app.js'
 import type { Db } from '../../src/db/database.js'
 import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { describeEachDatabase } from '../helpers/app.js'
-import { call, registerUser, type ApiResponse } from '../helpers/client.js'
+import { call, registerUser } from '../helpers/client.js'
+import { importFixtureFile, settledImport, uploadImport } from '../helpers/import-api.js'
 import { INLINE_PARSE_BYTES } from '../../src/imports/parse-worker.js'
 import { MAX_UPLOAD_BYTES } from '../../src/imports/schemas.js'
 import { importFixture } from '../helpers/import-files.js'
-
-function upload(app: App, token: string, source: string, body: string, contentType = source === 'steam' || source === 'overworld' ? 'application/json' : 'text/csv') {
-  return call(app, 'POST', `/api/imports/?source=${source}`, { token, body, headers: { 'content-type': contentType } })
-}
-
-/** Follows an import until it stops moving (ready after an upload, done after a commit). */
-async function settled(app: App, token: string, id: number, query = ''): Promise<ApiResponse> {
-  const deadline = Date.now() + 120_000
-  while (Date.now() < deadline) {
-    const response = await call(app, 'GET', `/api/imports/${id}?limit=200${query}`, { token })
-    assert.equal(response.status, 200, response.text)
-    if (response.body.status !== 'matching' && response.body.status !== 'committing') return response
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`import ${id} did not settle`)
-}
-
-async function importFile(app: App, token: string, source: string, file: string, commitBody: unknown = {}) {
-  const uploaded = await upload(app, token, source, importFixture(file), file.endsWith('.json') ? 'application/json' : 'text/csv')
-  assert.equal(uploaded.status, 202, uploaded.text)
-  const preview = await settled(app, token, uploaded.body.id)
-  assert.equal(preview.body.status, 'ready', preview.text)
-  const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token, body: commitBody })
-  assert.equal(commit.status, 202, commit.text)
-  const done = await settled(app, token, uploaded.body.id)
-  assert.equal(done.body.status, 'done', done.text)
-  return { preview: preview.body, done: done.body }
-}
 
 /** Everything a person's import can write, counted. */
 async function libraryCounts(db: Db, userId: number) {
@@ -80,10 +52,10 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('previews a Steam library without writing anything, then commits it: times, last-played sessions, backlog', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    const uploaded = await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))
     assert.equal(uploaded.status, 202, uploaded.text)
     assert.deepEqual(Object.keys(uploaded.body).sort(), ['id', 'status'])
-    const preview = await settled(app, mira.token, uploaded.body.id)
+    const preview = await settledImport(app, mira.token, uploaded.body.id)
     assert.equal(preview.body.status, 'ready')
     assert.deepEqual(preview.body.progress, { done: 13, total: 13 })
     assert.deepEqual(preview.body.summary, { added: 11, updated: 0, unchanged: 0, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
@@ -98,7 +70,7 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
 
     const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: {} })
     assert.equal(commit.status, 202, commit.text)
-    const done = await settled(app, mira.token, uploaded.body.id)
+    const done = await settledImport(app, mira.token, uploaded.body.id)
     assert.equal(done.body.status, 'done')
     assert.deepEqual(done.body.summary, { added: 11, updated: 0, unchanged: 0, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
     // Only the rows that were not imported are kept, to say why.
@@ -122,14 +94,14 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('changes nothing when the same file is imported again, and brings only what changed from a newer one', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    await importFile(app, mira.token, 'steam', 'steam-basic.json')
+    await importFixtureFile(app, mira.token, 'steam', 'steam-basic.json')
     const before = await libraryCounts(db, mira.id)
 
-    const again = await importFile(app, mira.token, 'steam', 'steam-basic.json')
+    const again = await importFixtureFile(app, mira.token, 'steam', 'steam-basic.json')
     assert.deepEqual(again.preview.summary, { added: 0, updated: 0, unchanged: 11, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
     assert.deepEqual(await libraryCounts(db, mira.id), before)
 
-    const newer = await importFile(app, mira.token, 'steam', 'steam-newer.json')
+    const newer = await importFixtureFile(app, mira.token, 'steam', 'steam-newer.json')
     assert.deepEqual(newer.preview.summary, { added: 1, updated: 3, unchanged: 8, unmatched: 2, skipped: 0, failed: 0, rounded: 0 })
     const celeste = await playthroughOf(db, mira.id, 'celeste')
     assert.equal(celeste.minutes, 1519)
@@ -143,11 +115,11 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('refuses a malformed file with its line, and keeps nothing', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    const refused = await upload(app, mira.token, 'steam', importFixture('steam-malformed.json'))
+    const refused = await uploadImport(app, mira.token, 'steam', importFixture('steam-malformed.json'))
     assert.equal(refused.status, 400)
     assert.ok([44, 45].includes(refused.body.line), refused.text)
     assert.match(refused.body.detail, /^Line 4[45], column \d+: /)
-    const csv = await upload(app, mira.token, 'hltb', importFixture('hltb-malformed.csv'))
+    const csv = await uploadImport(app, mira.token, 'hltb', importFixture('hltb-malformed.csv'))
     assert.equal(csv.status, 400)
     assert.deepEqual([csv.body.line, csv.body.column], [4, 55])
     assert.equal((await db.selectFrom('imports').select('id').execute()).length, 0)
@@ -156,29 +128,29 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('runs one import at a time per person; a cancelled one makes way and is forgotten', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    const first = await upload(app, mira.token, 'playnite', importFixture('playnite-basic.csv'))
-    await settled(app, mira.token, first.body.id)
-    const second = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    const first = await uploadImport(app, mira.token, 'playnite', importFixture('playnite-basic.csv'))
+    await settledImport(app, mira.token, first.body.id)
+    const second = await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))
     assert.equal(second.status, 409)
     assert.equal(second.body.id, first.body.id)
     // Someone else is not held up.
     const jonas = await registerUser(app, 'jonas')
-    assert.equal((await upload(app, jonas.token, 'steam', importFixture('steam-basic.json'))).status, 202)
+    assert.equal((await uploadImport(app, jonas.token, 'steam', importFixture('steam-basic.json'))).status, 202)
 
     assert.equal((await call(app, 'DELETE', `/api/imports/${first.body.id}`, { token: mira.token })).status, 204)
     const cancelled = await call(app, 'GET', `/api/imports/${first.body.id}`, { token: mira.token })
     assert.equal(cancelled.body.status, 'cancelled')
     assert.deepEqual(cancelled.body.rows, [])
     assert.equal((await call(app, 'POST', `/api/imports/${first.body.id}/commit`, { token: mira.token, body: {} })).status, 409)
-    assert.equal((await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))).status, 202)
+    assert.equal((await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))).status, 202)
     assert.equal(await db.selectFrom('game_statuses').select('user_id').where('user_id', '=', mira.id).executeTakeFirst(), undefined)
   })
 
   it("shows and changes an import only to its owner", async () => {
     const { app } = current()
     const mira = await signedIn()
-    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
-    await settled(app, mira.token, uploaded.body.id)
+    const uploaded = await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    await settledImport(app, mira.token, uploaded.body.id)
     const jonas = await registerUser(app, 'jonas')
     for (const [method, url, body] of [
       ['GET', `/api/imports/${uploaded.body.id}`, undefined],
@@ -197,8 +169,8 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('lets the person pick the game of an unmatched row, or add it to the catalog, and leave out a matched one', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
-    const preview = await settled(app, mira.token, uploaded.body.id)
+    const uploaded = await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    const preview = await settledImport(app, mira.token, uploaded.body.id)
     const position = (title: string) => preview.body.rows.find((row: { title: string }) => row.title === title).position
     const hollowKnight = await db.selectFrom('games').select('id').where('slug', '=', 'hollow-knight').executeTakeFirstOrThrow()
 
@@ -217,7 +189,7 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
     assert.equal((await call(app, 'PUT', `/api/imports/${uploaded.body.id}/rows/1`, { token: mira.token, body: { game: 999999 } })).status, 400)
 
     await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: {} })
-    await settled(app, mira.token, uploaded.body.id)
+    await settledImport(app, mira.token, uploaded.body.id)
     const silksong = await db.selectFrom('games').select(['id', 'provisional']).where('name', '=', 'Hollow Knight: Silksong').executeTakeFirstOrThrow()
     assert.equal(!!silksong.provisional, true)
     // Never played on Steam: it goes to the backlog.
@@ -230,14 +202,14 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('takes game choices and the backlog choice with the commit', async () => {
     const { app, db } = current()
     const mira = await signedIn()
-    const uploaded = await upload(app, mira.token, 'steam', importFixture('steam-basic.json'))
-    await settled(app, mira.token, uploaded.body.id)
+    const uploaded = await uploadImport(app, mira.token, 'steam', importFixture('steam-basic.json'))
+    await settledImport(app, mira.token, uploaded.body.id)
     const celeste = await db.selectFrom('games').select('id').where('slug', '=', 'celeste').executeTakeFirstOrThrow()
     const refused = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: { matches: { nope: celeste.id } } })
     assert.equal(refused.status, 400)
     const commit = await call(app, 'POST', `/api/imports/${uploaded.body.id}/commit`, { token: mira.token, body: { matches: { '431960': null }, backlog_unplayed: false } })
     assert.equal(commit.status, 202, commit.text)
-    const done = await settled(app, mira.token, uploaded.body.id)
+    const done = await settledImport(app, mira.token, uploaded.body.id)
     assert.equal(done.body.options.backlog_unplayed, false)
     assert.equal(await db.selectFrom('game_statuses').select('game_id').where('user_id', '=', mira.id).where('status', '=', 'backlog').executeTakeFirst(), undefined)
   })
@@ -250,12 +222,12 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
     const text = JSON.stringify({ response: { game_count: games.length, games } }, null, 1)
     assert.ok(text.length > INLINE_PARSE_BYTES, 'big enough for the worker')
     const broken = text.replace('"appid": 9000007,', '"appid": 9000007,,')
-    const refused = await upload(app, mira.token, 'steam', broken)
+    const refused = await uploadImport(app, mira.token, 'steam', broken)
     assert.equal(refused.status, 400, refused.text)
     assert.equal(refused.body.line, text.slice(0, text.indexOf('"appid": 9000007,')).split('\n').length)
-    const uploaded = await upload(app, mira.token, 'steam', text)
+    const uploaded = await uploadImport(app, mira.token, 'steam', text)
     assert.equal(uploaded.status, 202, uploaded.text)
-    const preview = await settled(app, mira.token, uploaded.body.id)
+    const preview = await settledImport(app, mira.token, uploaded.body.id)
     assert.deepEqual(preview.body.progress, { done: 600, total: 600 })
     assert.equal(preview.body.summary.unmatched, 600)
     assert.equal(preview.body.rows.length, 200)
@@ -266,7 +238,7 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
   it('takes files up to 20 MB on the upload route only', async () => {
     const { app } = current()
     const mira = await signedIn()
-    const tooBig = await upload(app, mira.token, 'backloggd', 'x'.repeat(MAX_UPLOAD_BYTES + 1))
+    const tooBig = await uploadImport(app, mira.token, 'backloggd', 'x'.repeat(MAX_UPLOAD_BYTES + 1))
     assert.equal(tooBig.status, 413)
     // Every other route keeps its small bound, whatever the type of its body.
     const bigJson = await call(app, 'POST', '/api/imports/steam', { token: mira.token, body: { key: 'k'.repeat(200_000), steam_id: '76561197960287930' } })
@@ -294,15 +266,15 @@ describeEachDatabase('Imports: upload, preview, commit', (current) => {
       return minutes
     }
     const mira = await signedIn()
-    await importFile(app, mira.token, 'backloggd', 'backloggd-basic.csv')
+    await importFixtureFile(app, mira.token, 'backloggd', 'backloggd-basic.csv')
     assert.deepEqual(await celesteRuns(mira.id), [860])
     // The JSON has every playthrough: the first is the CSV's (860 minutes), the B-sides run is new (360).
-    await importFile(app, mira.token, 'backloggd', 'backloggd-basic.json', {})
+    await importFixtureFile(app, mira.token, 'backloggd', 'backloggd-basic.json')
     assert.deepEqual(await celesteRuns(mira.id), [860, 360])
 
     const jonas = await registerUser(app, 'jonas')
-    await importFile(app, jonas.token, 'backloggd', 'backloggd-basic.json')
-    await importFile(app, jonas.token, 'backloggd', 'backloggd-basic.csv')
+    await importFixtureFile(app, jonas.token, 'backloggd', 'backloggd-basic.json')
+    await importFixtureFile(app, jonas.token, 'backloggd', 'backloggd-basic.csv')
     assert.deepEqual(await celesteRuns(jonas.id), [860, 360])
   })
 })

@@ -1,7 +1,7 @@
 import type { Completion, GameStatus, PlaythroughStatus } from '../../db/tables.js'
 import { halfStarsOf } from '../ratings.js'
 import type { GameRow, ImportedEntry, ImportedPlaythrough, ImportedRating, ImportedSession, ImportRow } from '../rows.js'
-import { platformOf } from './common.js'
+import { platformOf, sharesOf } from './common.js'
 import {
   DATE,
   flag,
@@ -27,8 +27,6 @@ const LAST_PLAYTHROUGH = new Map<string, Standing>([
   ['shelved', { status: 'shelved', completion: null }],
   ['abandoned', { status: 'abandoned', completion: null }],
 ])
-
-const SESSION_MAX_MINUTES = 1440
 
 /**
  * The community Backloggd exporter's JSON (the shape is in test/fixtures/imports/README.md): one row per game, keyed
@@ -103,24 +101,17 @@ function playthroughOf(playthrough: JsonObject, key: string, lastOf: JsonObject 
     lastPlayedOn: null,
     sessions,
     adjustmentMinutes: minutes - sessions.reduce((sum, session) => sum + session.minutes, 0),
+    sharedTotal: true,
   }
 }
 
 /**
- * The time shared evenly over the play dates (earlier dates take the odd minutes), each session 1–1,440 minutes;
- * what they cannot hold (more than a day's minutes each, or fewer minutes than dates) stays the playthrough's
- * adjustment.
+ * The time shared evenly over the play dates (sharesOf), each session 1–1,440 minutes; what they cannot hold (more
+ * than a day's minutes each, or fewer minutes than dates) stays the playthrough's adjustment.
  */
 function sessionsOf(playthroughKey: string, dates: string[], minutes: number): ImportedSession[] {
-  if (dates.length === 0 || minutes < dates.length) return []
-  const share = Math.floor(minutes / dates.length)
-  const extra = minutes % dates.length
-  return dates.map((date, index) => ({
-    key: `${playthroughKey}@${date}`,
-    date,
-    minutes: Math.min(SESSION_MAX_MINUTES, share + (index < extra ? 1 : 0)),
-    note: null,
-  }))
+  const shares = sharesOf(minutes, dates.length)
+  return shares.map((share, index) => ({ key: `${playthroughKey}@${dates[index]}`, date: dates[index]!, minutes: share, note: null }))
 }
 
 /**

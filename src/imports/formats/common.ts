@@ -1,5 +1,6 @@
 import type { Storefront } from '../../db/tables.js'
 import { PLATFORM_ALIASES, PLATFORMS } from '../../games/platforms.js'
+import { MAX_SESSION_MINUTES } from '../../playthroughs/schemas.js'
 import { ImportFormatError, type GameReference, type GameRow, type ImportedPlaythrough, type SkippedRow } from '../rows.js'
 
 const PLATFORM_BY_NAME = new Map<string, string>([
@@ -165,6 +166,17 @@ export function playthroughOf(
     adjustmentMinutes: 0,
     ...fields,
   }
+}
+
+/**
+ * `minutes` shared out over `count` days as evenly as whole minutes go (the first days take the odd minutes), each
+ * share at most a day's worth; none when there are fewer minutes than days (a session is a minute at least).
+ */
+export function sharesOf(minutes: number, count: number): number[] {
+  if (count === 0 || minutes < count) return []
+  const share = Math.floor(minutes / count)
+  const extra = minutes % count
+  return Array.from({ length: count }, (_, index) => Math.min(MAX_SESSION_MINUTES, share + (index < extra ? 1 : 0)))
 }
 
 /** A game row with nothing in it yet. */
