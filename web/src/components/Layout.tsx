@@ -52,11 +52,12 @@ function TopBar() {
               <button
                 type="button"
                 className="nav-link link-button"
-                // Leave the page first: signed out on a page for members (settings), its guard would send you to
-                // sign in again.
+                // Signed out on a page for members (settings), its guard sends you to sign in; and a client-side
+                // move to the (lazily loaded) home page first can lose that race on a slow device. A fresh load of
+                // the home page ends it either way, and leaves nothing of the account in memory.
                 onClick={async () => {
-                  await navigate('/')
                   await auth.signOut()
+                  window.location.replace('/')
                 }}
               >
                 Sign out
