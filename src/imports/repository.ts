@@ -1,7 +1,8 @@
 import { setImmediate as otherRequestsFirst } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
-import type { ImportOutcome, ImportStatus } from '../db/tables.js'
+import type { Selectable } from 'kysely'
+import type { ImportOutcome, ImportRowsTable, ImportStatus } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from './plan.js'
 import type { GameSummary } from '../games/schemas.js'
@@ -143,23 +144,10 @@ export async function findUserImports(db: Db, userId: number, count: number): Pr
   return rows.map(recordOf)
 }
 
-/** A stored row, with the game it is matched to. */
-export interface StoredRow {
-  position: number
-  row_key: string
-  kind: string
-  line: number | null
-  title: string
-  data: string
-  game_id: number | null
-  matched_by: string | null
-  outcome: ImportOutcome
-  reason: string | null
-  changes: string
-  rounded: boolean | number
-}
-
 const ROW_COLUMNS = ['position', 'row_key', 'kind', 'line', 'title', 'data', 'game_id', 'matched_by', 'outcome', 'reason', 'changes', 'rounded'] as const
+
+/** A stored row of an import, as the work and the routes read it. */
+export type StoredRow = Pick<Selectable<ImportRowsTable>, (typeof ROW_COLUMNS)[number]>
 
 export type ShownRow = StoredRow & { game: GameSummary | null }
 
