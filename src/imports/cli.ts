@@ -7,7 +7,7 @@ import { migrateToLatest } from '../db/migrate.js'
 import { progressWriter } from '../games/import.js'
 import { findUserIdByUsername } from '../users/repository.js'
 import { createImportWork } from './jobs.js'
-import { readImportFile, type FileFormat } from './parse.js'
+import { formatOfContent, readImportFile, type FileFormat } from './parse.js'
 import { findImport, insertImport, storeImportRows, updateImport, type ImportSummary } from './repository.js'
 import { IMPORT_SOURCES, ImportFormatError, type ImportSource } from './rows.js'
 
@@ -17,8 +17,7 @@ const USAGE = `usage: npm run import -- --user <username> --source <${IMPORT_SOU
 function formatOfFile(file: string, bytes: Buffer): FileFormat {
   if (/\.csv$/i.test(file)) return 'csv'
   if (/\.json$/i.test(file)) return 'json'
-  const first = bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0]
-  return first === '{' || first === '[' ? 'json' : 'csv'
+  return formatOfContent(bytes)
 }
 
 export function formatImportSummary(summary: ImportSummary): string {

@@ -24,6 +24,12 @@ const PARSERS: Record<ImportSource, Partial<Record<FileFormat, (text: string) =>
   overworld: { json: parseOverworldExport },
 }
 
+/** A file's format when nothing else says it (no type, no telling name): JSON starts with `{` or `[`. */
+export function formatOfContent(bytes: Uint8Array): FileFormat {
+  const first = Buffer.from(bytes.subarray(0, 64)).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0]
+  return first === '{' || first === '[' ? 'json' : 'csv'
+}
+
 /** The formats each source's files come in. */
 export function formatsOf(source: ImportSource): FileFormat[] {
   return Object.keys(PARSERS[source]) as FileFormat[]

@@ -9,7 +9,7 @@ import { ApiError, notFound } from '../http/errors.js'
 import { Detail, errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import type { ImportWork } from './jobs.js'
 import { parseOffMainThread } from './parse-worker.js'
-import type { FileFormat } from './parse.js'
+import { formatOfContent, type FileFormat } from './parse.js'
 import {
   ACTIVE_STATUSES,
   findActiveImportId,
@@ -126,8 +126,7 @@ function formatOf(contentType: string | undefined, body: Buffer): FileFormat {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === 'text/csv') return 'csv'
   if (type === 'application/json') return 'json'
-  const first = body.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0]
-  return first === '{' || first === '[' ? 'json' : 'csv'
+  return formatOfContent(body)
 }
 
 /** The upload route reads its body as bytes, up to 20 MB: in a context of its own, so no other route does. */
