@@ -38,6 +38,16 @@ const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
   env: { ...process.env, DATABASE_URL: `sqlite:${dir}/e2e.db`, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_AUTH_PER_MINUTE: '0', RATE_LIMIT_READS_PER_MINUTE: '0' },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
+// `node scripts/e2e.mjs e2e/x.test.mjs` runs only the files named; otherwise the walkthrough, the pages test,
+// then every other e2e file in name order.
+function testFiles() {
+  const named = process.argv.slice(2)
+  if (named.length > 0) return named
+  const first = ['e2e/walkthrough.test.mjs', 'e2e/pages.test.mjs']
+  const others = fs.readdirSync(path.join(root, 'web/e2e')).filter((name) => name.endsWith('.test.mjs')).map((name) => `e2e/${name}`)
+  return [...first, ...others.filter((file) => !first.includes(file)).sort()]
+}
+
 let status = 1
 try {
   let up = false
@@ -48,7 +58,7 @@ try {
   if (!up) throw new Error('the server did not start')
   const check = spawnSync('npm', ['--prefix', 'web', 'run', '--silent', 'check-api', '--', `${base}/openapi.json`], { cwd: root, stdio: 'inherit' })
   if (check.status !== 0) throw new Error('web/src/api/schema.d.ts is out of date: npm --prefix web run generate-api')
-  const tests = spawnSync(process.execPath, ['--test', '--test-concurrency=1', 'e2e/walkthrough.test.mjs', 'e2e/pages.test.mjs'], {
+  const tests = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...testFiles()], {
     cwd: path.join(root, 'web'),
     env: { ...process.env, BASE_URL: base, E2E_OUT: path.join(root, 'test-results'), CHROMIUM: chromium },
     stdio: 'inherit',
