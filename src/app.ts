@@ -21,6 +21,7 @@ import { listsRoutes } from './lists/routes.js'
 import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
+import { startFeedDelivery } from './activity/inbox.js'
 import { playthroughsRoutes } from './playthroughs/routes.js'
 import { registerWebApp } from './web/site.js'
 import { yearReviewRoutes } from './yearreview/routes.js'
@@ -108,9 +109,11 @@ export async function buildApp(options: AppOptions) {
   app.decorateRequest('session', null)
   const inFlight = trackInFlightRequests(app)
   const importWork = createImportWork(db, { newGames: config.newGames, log: app.log, sweep: true })
+  const feedDelivery = startFeedDelivery(db, app.log)
   app.addHook('onClose', async () => {
     await inFlight.drained(CLOSE_GRACE_MS)
     await importWork.close()
+    await feedDelivery.close()
     await limiter.close()
     await readLimiter.close()
     await db.destroy()

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
+import { deliverToNewFollower, withdrawFromFormerFollower } from '../activity/inbox.js'
 import type { Db } from '../db/database.js'
 import { isoTimestamp, jsonAggregates, jsonArrayFrom, parseJson, type JsonColumn } from '../db/json.js'
 import { prepareQuery } from '../db/prepared.js'
@@ -376,9 +377,9 @@ export async function followUser(db: Db, followerId: number, followeeId: number,
     .values({ follower_id: followerId, followee_id: followeeId, created_at: timestamp() })
     .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
     .executeTakeFirst()
-  if (numInsertedOrUpdatedRows && logActivity) {
-    await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
-  }
+  if (!numInsertedOrUpdatedRows) return
+  await deliverToNewFollower(db, followerId, followeeId)
+  if (logActivity) await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
 }
 
 /** Stops following a user (a no-op when not following). Run it in a transaction. */
@@ -390,5 +391,7 @@ export async function unfollowUser(db: Db, followerId: number, followeeId: numbe
     .executeTakeFirst()
   // Only the request that removed the follow removes its activity: one that removed nothing must not take away
   // the activity of a follow made meanwhile.
-  if (numDeletedRows > 0n) await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  if (numDeletedRows === 0n) return
+  await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  await withdrawFromFormerFollower(db, followerId, followeeId)
 }
