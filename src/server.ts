@@ -63,11 +63,16 @@ async function serve(config: Config): Promise<void> {
 
 /** `Overworld is running: site http://127.0.0.1:8000/  API …/api/  docs …/docs (SQLite ./data/overworld.db)` */
 function startLine(config: Config, port: number): string {
-  const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host
-  const base = `http://${host}:${port}`
+  const base = `http://${browsableHost(config.host)}:${port}`
   const site = isWebAppBuilt() ? `site ${base}/` : 'site not built (npm run build:web)'
   const workers = config.workers > 1 ? `, ${config.workers} worker processes` : ''
   return `Overworld is running: ${site}  API ${base}/api/  docs ${base}/docs (${describeDatabase(config.databaseUrl)}${workers})`
+}
+
+/** Where a browser on this machine reaches a server listening on `host`: all addresses include localhost. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
 }
 
 /** WORKERS=N: N processes share the port; one that dies is replaced, SIGTERM stops them all gracefully. */
