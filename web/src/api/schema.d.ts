@@ -1143,6 +1143,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/activity/user/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a person did, newest first: played, liked, rated, reviewed, listed, followed…
+         * @description The items of the feed, for one person: what their followers see of them.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                /** Format: date-time */
+                                created_at: string;
+                                entry: {
+                                    date: string;
+                                    entry_type: string;
+                                    id: number;
+                                    review: string | null;
+                                    spoilers: boolean;
+                                    user_id: number;
+                                } | null;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                } | null;
+                                id: number;
+                                list: {
+                                    id: number;
+                                    title: string;
+                                } | null;
+                                /** @description Stars, for ratings and rated journal entries */
+                                rating: number | null;
+                                /** @description The person followed, for follows */
+                                target: {
+                                    id: number;
+                                    username: string;
+                                } | null;
+                                /**
+                                 * @description What happened; says which of the fields below are set
+                                 * @enum {string}
+                                 */
+                                type: "played" | "liked" | "backlog" | "wishlist" | "rating" | "journal" | "review" | "review_like" | "list" | "follow";
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feed/": {
         parameters: {
             query?: never;

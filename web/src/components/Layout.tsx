@@ -5,9 +5,22 @@ import { Avatar } from './Avatar'
 import { GameCombobox } from './GameCombobox'
 import { Skeleton } from './States'
 
+/**
+ * Sign-in and sign-up links that come back here afterwards: to this page, or on those pages to where they
+ * already lead.
+ */
+function useAuthLinks() {
+  const { pathname, search } = useLocation()
+  const onAuthPage = pathname === '/signin' || pathname === '/signup'
+  const next = onAuthPage ? new URLSearchParams(search).get('next') : pathname === '/' ? null : pathname + search
+  const query = next ? `?next=${encodeURIComponent(next)}` : ''
+  return { signIn: `/signin${query}`, signUp: `/signup${query}` }
+}
+
 function TopBar() {
   const auth = useAuth()
   const navigate = useNavigate()
+  const authLinks = useAuthLinks()
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -65,10 +78,10 @@ function TopBar() {
             </>
           ) : (
             <>
-              <NavLink to="/signin" className="nav-link">
+              <NavLink to={authLinks.signIn} className="nav-link">
                 Sign in
               </NavLink>
-              <NavLink to="/signup" className="button button-small">
+              <NavLink to={authLinks.signUp} className="button button-small">
                 Create account
               </NavLink>
             </>

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { lazy, Suspense } from 'react'
-import { Link } from 'react-router'
+import { Link, useLocation } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
 import { useAuth } from '../auth'
@@ -87,13 +87,21 @@ function Feed() {
   )
 }
 
+/** "Welcome" right after signing up (the sign-up page says so in the history entry), "Welcome back" after that. */
+function useWelcome(username: string | undefined): string {
+  const state: unknown = useLocation().state
+  const greeting = (state as { newAccount?: boolean } | null)?.newAccount ? 'Welcome' : 'Welcome back'
+  return username ? `${greeting}, ${username}` : greeting
+}
+
 export default function Home() {
   useTitle(undefined)
   const auth = useAuth()
+  const welcome = useWelcome(auth.user?.username)
   if (auth.signedIn) {
     return (
       <div className="home home-signed-in">
-        <h1 className="page-title">{auth.user ? `Welcome back, ${auth.user.username}` : 'Welcome back'}</h1>
+        <h1 className="page-title">{welcome}</h1>
         {auth.user && (
           <Suspense fallback={<Skeleton lines={2} />}>
             <NowPlaying username={auth.user.username} />

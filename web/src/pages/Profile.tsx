@@ -1,5 +1,4 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef } from 'react'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
@@ -7,6 +6,8 @@ import type { FollowsItem, LibraryStatus, PlaythroughStatus, Profile as ProfileD
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
 import { BarList, ColumnChart, counted, StatTiles, timed } from '../components/Charts'
+import { EntryActions } from '../components/EntryActions'
+import { FeedItem } from '../components/FeedItem'
 import { GameCard, GameCover, GameGrid } from '../components/GameCover'
 import { YearLinks } from '../components/YearLinks'
 import { ReviewItem } from '../components/Reviews'
@@ -19,6 +20,7 @@ import { ApiError } from '../api/client'
 
 const TABS = [
   ['', 'Activity'],
+  ['journal', 'Journal'],
   ['games', 'Games'],
   ['playthroughs', 'Playthroughs'],
   ['reviews', 'Reviews'],
@@ -165,9 +167,38 @@ function PlayingShelf({ profile }: { profile: ProfileData }) {
   )
 }
 
-function useActivity(username: string) {
-  return useInfiniteQuery({
+/** What the person did: played, liked, rated, reviewed, listed, followed… */
+function Activity({ username }: { username: string }) {
+  const activity = useInfiniteQuery({
     queryKey: ['activity', username],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/activity/user/{username}', {
+          params: { path: { username }, query: pageQuery(30, pageParam) },
+          signal,
+        }),
+      ),
+    ...cursorPaging,
+  })
+  const items = activity.data?.pages.flatMap((p) => p.results) ?? []
+  if (activity.isPending) return <Skeleton lines={5} />
+  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  if (items.length === 0) return <Empty>Nothing here yet.</Empty>
+  return (
+    <>
+      <ul className="feed" aria-label={`What ${username} did`}>
+        {items.map((item) => (
+          <FeedItem key={item.id} item={item} />
+        ))}
+      </ul>
+      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+    </>
+  )
+}
+
+function Journal({ username }: { username: string }) {
+  const journal = useInfiniteQuery({
+    queryKey: ['journal', username],
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/profile/{username}/activity', {
@@ -177,13 +208,9 @@ function useActivity(username: string) {
       ),
     ...cursorPaging,
   })
-}
-
-function Activity({ username }: { username: string }) {
-  const activity = useActivity(username)
-  const items = activity.data?.pages.flatMap((p) => p.results) ?? []
-  if (activity.isPending) return <Skeleton lines={5} />
-  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  const items = journal.data?.pages.flatMap((p) => p.results) ?? []
+  if (journal.isPending) return <Skeleton lines={5} />
+  if (journal.isError) return <ErrorState error={journal.error} retry={() => journal.refetch()} />
   if (items.length === 0) return <Empty>No journal entries yet.</Empty>
   return (
     <>
@@ -206,13 +233,14 @@ function Activity({ username }: { username: string }) {
                   {entry.review && <> · reviewed</>}
                   {entry.liked && <> · ♥ liked</>}
                 </div>
+                <EntryActions entry={entry} />
               </div>
               <Stars rating={entry.rating} />
             </li>
           )
         })}
       </ol>
-      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+      <LoadMore hasNext={journal.hasNextPage} loading={journal.isFetchingNextPage} onClick={() => journal.fetchNextPage()} />
     </>
   )
 }
@@ -554,14 +582,7 @@ export default function Profile() {
   const { username = '', tab = '' } = useParams()
   const profile = useProfile(username)
   const auth = useAuth()
-  const tabs = useRef<HTMLElement>(null)
   useTitle(profile.data ? profile.data.username : username)
-  // On a narrow screen the tabs scroll sideways: keep the current one in view.
-  useEffect(() => {
-    const nav = tabs.current
-    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]')
-    if (nav && current) nav.scrollLeft = Math.max(0, current.offsetLeft - nav.offsetLeft - 24)
-  }, [tab, profile.isSuccess])
   if (profile.isPending) return <Skeleton lines={4} cover />
   if (profile.isError) {
     if (profile.error instanceof ApiError && profile.error.status === 404) return <NotFoundState what="person" />
@@ -576,7 +597,7 @@ export default function Profile() {
       <Header profile={p} />
       <Favorites profile={p} />
       <PlayingShelf profile={p} />
-      <nav className="tabs" aria-label="Profile sections" ref={tabs}>
+      <nav className="tabs" aria-label="Profile sections">
         {TABS.map(([t, label]) => (
           <NavLink key={t} to={t ? `${base}/${t}` : base} end aria-current={t === current ? 'page' : undefined}>
             {label}
@@ -585,6 +606,7 @@ export default function Profile() {
       </nav>
       <section aria-label={TABS.find(([t]) => t === current)?.[1]}>
         {current === '' && <Activity username={p.username} />}
+        {current === 'journal' && <Journal username={p.username} />}
         {current === 'games' && <Games username={p.username} />}
         {current === 'playthroughs' && <Playthroughs username={p.username} />}
         {current === 'reviews' && <Reviews username={p.username} />}
