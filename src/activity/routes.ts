@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
+import { sendJsonBytes } from '../http/answer-cache.js'
 import { decodeCursor } from '../http/cursor.js'
 import { errorResponses } from '../http/schemas.js'
 import { createFeedReads } from './feed.js'
@@ -22,10 +23,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; auth: AuthHo
         response: { 200: FeedPage, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { cursor, limit } = request.query
       const before = decodeCursor<[number]>(cursor, ['number'])?.[0]
-      return feed.findFeedPage(sessionOf(request).user.id, before, limit)
+      return sendJsonBytes(reply, await feed.findFeedPageJson(sessionOf(request).user.id, before, limit))
     },
   )
 }
