@@ -14,6 +14,7 @@ import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, typ
 import { trackInFlightRequests } from './http/in-flight.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, markAnswer, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
+import { peopleRoutes } from './people/routes.js'
 import { gamesRoutes } from './games/routes.js'
 import { actionsRoutes } from './actions/routes.js'
 import { journalRoutes } from './journal/routes.js'
@@ -174,6 +175,7 @@ export async function buildApp(options: AppOptions) {
   const auth = createAuthHooks(db)
   await app.register(healthRoutes, { db, replica })
   await app.register(usersRoutes, { db, reads, config, auth, throttles, signInGuard })
+  await app.register(peopleRoutes, { reads, auth })
   await app.register(gamesRoutes, { db, reads, config, auth })
   await app.register(actionsRoutes, { db, config, auth })
   await app.register(journalRoutes, { db, reads, config, auth })

@@ -271,6 +271,11 @@ export async function findFavorites(db: Db, userId: number): Promise<GameSummary
     .execute()
 }
 
+/** `followed_by_me` of a list of people: whether the viewer follows the person, who is `u` in the query. */
+export function followedByViewer(viewerId: number) {
+  return sql<boolean | number>`exists (select 1 from follows v where v.follower_id = ${viewerId} and v.followee_id = u.id)`.as('followed_by_me')
+}
+
 type FollowsPageParameters = {
   usernameKey: string
   /** The page's rows and one more, whose presence says there is a next page. */
@@ -302,19 +307,7 @@ export function createFollowsReads(db: Db) {
               .selectFrom('follows as f')
               .innerJoin('users as u', 'u.id', otherColumn)
               .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', isoTimestamp(db, 'f.created_at').as('created_at')])
-              .$if(withViewer, (q) =>
-                q.select((eb) =>
-                  eb
-                    .exists(
-                      eb
-                        .selectFrom('follows as v')
-                        .select('v.followee_id')
-                        .where('v.follower_id', '=', param('viewerId') as number)
-                        .whereRef('v.followee_id', '=', 'u.id'),
-                    )
-                    .as('followed_by_me'),
-                ),
-              )
+              .$if(withViewer, (q) => q.select(followedByViewer(param('viewerId') as number)))
               .whereRef(ownColumn, '=', 'owner.id')
               .$if(withCursor, (q) =>
                 q.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${param('afterTime')}, ${param('afterId')})`),

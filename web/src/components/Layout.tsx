@@ -36,13 +36,14 @@ function TopBar() {
           role="search"
           className="topbar-search"
           onSubmit={(event) => event.preventDefault()}
-          aria-label="Search games"
+          aria-label="Search games and people"
         >
           <GameCombobox
-            label="Search games"
+            label="Search games and people"
             hideLabel
-            placeholder="Search games…"
+            placeholder="Search games and people…"
             onSelect={(hit) => navigate(`/games/${hit.slug}`)}
+            onSelectPerson={(person) => navigate(`/u/${person.user.username}`)}
             onSubmitText={(text) => navigate(`/search?q=${encodeURIComponent(text)}`)}
           />
         </form>

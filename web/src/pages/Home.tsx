@@ -11,6 +11,7 @@ import { useTitle } from '../lib/hooks'
 
 // Only signed-in people see it: a first visit does not load it (nor the session buttons and dialog it holds).
 const NowPlaying = lazy(() => import('../components/NowPlaying'))
+const PeopleYouMayKnow = lazy(() => import('../components/PeopleYouMayKnow'))
 
 const PERIOD_LABEL = { week: 'this week', month: 'this month', all: 'of all time' } as const
 
@@ -71,7 +72,7 @@ function Feed() {
         <ErrorState error={feed.error} retry={() => feed.refetch()} />
       ) : items.length === 0 ? (
         <Empty>
-          Your feed is empty. Follow people to see what they play — find them through the reviews on any game page.
+          Your feed is empty. Follow people to see what they play — search for them by name, or find them through the reviews on any game page.
         </Empty>
       ) : (
         <>
@@ -108,6 +109,9 @@ export default function Home() {
           </Suspense>
         )}
         <Popular />
+        <Suspense fallback={null}>
+          <PeopleYouMayKnow />
+        </Suspense>
         <Feed />
       </div>
     )

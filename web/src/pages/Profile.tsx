@@ -1,14 +1,15 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
-import type { FollowsItem, LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
+import type { LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
 import { BarList, ColumnChart, counted, StatTiles, timed } from '../components/Charts'
 import { EntryActions } from '../components/EntryActions'
 import { FeedItem } from '../components/FeedItem'
 import { GameCard, GameCover, GameGrid } from '../components/GameCover'
+import { FollowButton, Person } from '../components/People'
 import { YearLinks } from '../components/YearLinks'
 import { ReviewItem } from '../components/Reviews'
 import { Empty, ErrorState, GridSkeleton, LoadMore, NotFoundState, Skeleton } from '../components/States'
@@ -38,42 +39,6 @@ export function useProfile(username: string) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/users/{username}', { params: { path: { username } }, signal })),
     enabled: username.length > 0,
   })
-}
-
-function FollowButton({ username, following }: { username: string; following: boolean }) {
-  const queryClient = useQueryClient()
-  const follow = useMutation({
-    mutationFn: () =>
-      unwrap(
-        following
-          ? api.POST('/api/users/unfollow/', { body: { username } })
-          : api.POST('/api/users/follow/', { body: { username } }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['profile'] })
-      void queryClient.invalidateQueries({ queryKey: ['follows'] })
-      void queryClient.invalidateQueries({ queryKey: ['feed'] })
-    },
-  })
-  return (
-    <>
-      <button
-        type="button"
-        className={following ? 'button button-ghost button-small' : 'button button-small'}
-        aria-pressed={following}
-        disabled={follow.isPending}
-        onClick={() => follow.mutate()}
-      >
-        {following ? 'Following' : 'Follow'}
-        <span className="visually-hidden"> {username}</span>
-      </button>
-      {follow.error && (
-        <span className="panel-error" role="alert">
-          {follow.error.message}
-        </span>
-      )}
-    </>
-  )
 }
 
 function Header({ profile }: { profile: ProfileData }) {
@@ -447,22 +412,6 @@ const DIRECTIONS = [
   ['followers', 'Followers'],
 ] as const
 
-function Person({ item, viewerFollows }: { item: FollowsItem; viewerFollows: boolean | null }) {
-  const { user } = item
-  return (
-    <li className="person">
-      <Avatar src={user.gravatar} name={user.username} size={48} />
-      <div className="person-text">
-        <Link to={`/u/${user.username}`} className="person-name">
-          {user.username}
-        </Link>
-        {item.bio && <p className="person-bio">{item.bio}</p>}
-      </div>
-      {viewerFollows !== null && <FollowButton username={user.username} following={viewerFollows} />}
-    </li>
-  )
-}
-
 function Network({ profile }: { profile: ProfileData }) {
   const [params] = useSearchParams()
   const direction = params.get('show') === 'followers' ? 'followers' : 'following'
@@ -504,8 +453,12 @@ function Network({ profile }: { profile: ProfileData }) {
             {items.map((item) => (
               <Person
                 key={item.user.id}
-                item={item}
-                viewerFollows={auth.user && item.user.id !== auth.user.id ? (item.followed_by_me ?? false) : null}
+                user={item.user}
+                about={item.bio}
+                action={
+                  auth.user &&
+                  item.user.id !== auth.user.id && <FollowButton username={item.user.username} following={item.followed_by_me ?? false} />
+                }
               />
             ))}
           </ul>

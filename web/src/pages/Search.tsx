@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router'
 import { useGameSearch } from '../components/GameCombobox'
 import { GameCard, GameGrid } from '../components/GameCover'
+import { PeopleResults } from '../components/People'
 import { Empty, ErrorState, GridSkeleton } from '../components/States'
 import { useTitle } from '../lib/hooks'
 
@@ -29,6 +30,7 @@ export default function Search() {
           Search
         </button>
       </form>
+      <PeopleResults query={query} limit={6} />
       {!query ? (
         <Empty>Type a game’s name: typos are fine.</Empty>
       ) : search.isPending ? (
