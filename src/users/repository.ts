@@ -7,6 +7,7 @@ import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
+import { notify, withdrawNotifications } from '../notifications/repository.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
 import { statsCountColumns, statsCountsOf, type StatsCountsRow } from '../stats/repository.js'
@@ -367,8 +368,8 @@ export function createFollowsReads(db: Db) {
 }
 
 /**
- * Follows a user (a no-op when already following), noting it in the follower's activity unless told not to (a
- * follow brought from elsewhere is not news). Run it in a transaction.
+ * Follows a user (a no-op when already following), noting it in the follower's activity and telling the person
+ * followed, unless told not to (a follow brought from elsewhere is not news). Run it in a transaction.
  */
 export async function followUser(db: Db, followerId: number, followeeId: number, { logActivity = true } = {}): Promise<void> {
   const { numInsertedOrUpdatedRows } = await db
@@ -378,6 +379,7 @@ export async function followUser(db: Db, followerId: number, followeeId: number,
     .executeTakeFirst()
   if (numInsertedOrUpdatedRows && logActivity) {
     await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+    await notify(db, { user_id: followeeId, actor_id: followerId, kind: 'follow' })
   }
 }
 
@@ -390,5 +392,8 @@ export async function unfollowUser(db: Db, followerId: number, followeeId: numbe
     .executeTakeFirst()
   // Only the request that removed the follow removes its activity: one that removed nothing must not take away
   // the activity of a follow made meanwhile.
-  if (numDeletedRows > 0n) await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  if (numDeletedRows > 0n) {
+    await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+    await withdrawNotifications(db, { user_id: followeeId, actor_id: followerId, kind: 'follow' })
+  }
 }
