@@ -4,8 +4,11 @@ import { insertGame } from '../../src/games/repository.js'
 import { describeEachDatabase } from '../helpers/app.js'
 import { call, registerUser, type RegisteredUser } from '../helpers/client.js'
 
+const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
+
 interface Item {
   id: number
+  created_at: string
   kind: string
   read: boolean
   actors: { id: number; username: string }[]
@@ -99,6 +102,8 @@ describeEachDatabase('notifications', (current) => {
       assert.equal(item.list, null)
     }
     assert.deepEqual([results[4]?.review, results[4]?.list], [null, null])
+    for (const item of results) assert.match(item.created_at, ISO_TIMESTAMP)
+    assert.ok(results.every((item, index) => index === 0 || item.id < (results[index - 1] as Item).id), 'newest first')
     assert.equal(await unreadOf(alice), 5)
     assert.deepEqual((await notificationsOf(bob)).results, [])
   })
