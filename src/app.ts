@@ -28,6 +28,7 @@ import { registerWebApp } from './web/site.js'
 import { yearReviewRoutes } from './yearreview/routes.js'
 import { createImportWork } from './imports/jobs.js'
 import { importsRoutes } from './imports/routes.js'
+import { notificationsRoutes } from './notifications/routes.js'
 
 /** How long closing waits for requests whose clients have gone (each is bounded by its query timeouts anyway). */
 const CLOSE_GRACE_MS = 10_000
@@ -186,6 +187,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(activityRoutes, { reads, auth })
   await app.register(playthroughsRoutes, { db, reads, config, auth })
   await app.register(importsRoutes, { db, config, auth, work: importWork })
+  await app.register(notificationsRoutes, { db, auth })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   answerWrongMethods(app, routes)
   if (options.webDist !== null) await registerWebApp(app, options.webDist)

@@ -11,6 +11,8 @@ import * as m0008 from './migrations/0008_answer_versions.js'
 import * as m0009 from './migrations/0009_playthroughs.js'
 import * as m0010 from './migrations/0010_playthroughs_from_journal.js'
 import * as m0011 from './migrations/0011_imports.js'
+import * as m0012 from './migrations/0012_list_likes_comments.js'
+import * as m0013 from './migrations/0013_notifications.js'
 import * as m0015 from './migrations/0015_feed_inbox.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
@@ -26,6 +28,8 @@ export const migrations: Record<string, Migration> = {
   '0009_playthroughs': m0009,
   '0010_playthroughs_from_journal': m0010,
   '0011_imports': m0011,
+  '0012_list_likes_comments': m0012,
+  '0013_notifications': m0013,
   '0015_feed_inbox': m0015,
 }
 

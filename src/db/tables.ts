@@ -15,6 +15,8 @@ export interface Tables {
   review_comments: ReviewCommentsTable
   lists: ListsTable
   list_items: ListItemsTable
+  list_likes: ListLikesTable
+  list_comments: ListCommentsTable
   activities: ActivitiesTable
   feed_inbox: FeedInboxTable
   feed_deliveries: FeedDeliveriesTable
@@ -26,6 +28,8 @@ export interface Tables {
   imports: ImportsTable
   import_rows: ImportRowsTable
   imported_items: ImportedItemsTable
+  notifications: NotificationsTable
+  notification_reads: NotificationReadsTable
 }
 
 /**
@@ -196,6 +200,8 @@ export interface ListsTable {
   ranked: DbBoolean
   created_at: string
   updated_at: string
+  /** Kept in step with list_likes (migration 0012), as a review's like_count is. */
+  like_count: Generated<number>
 }
 
 export interface ListItemsTable {
@@ -203,6 +209,20 @@ export interface ListItemsTable {
   position: number
   game_id: number
   note: string | null
+}
+
+export interface ListLikesTable {
+  list_id: number
+  user_id: number
+  created_at: string
+}
+
+export interface ListCommentsTable {
+  id: Generated<number>
+  list_id: number
+  user_id: number
+  body: string
+  created_at: string
 }
 
 export type ActivityType =
@@ -348,4 +368,28 @@ export interface ImportedItemsTable {
   /** JSON: the item as last imported. */
   snapshot: string
   updated_at: string
+}
+
+export type NotificationKind = 'follow' | 'review_like' | 'review_comment' | 'list_like' | 'list_comment'
+
+/** Something `actor_id` did to `user_id` or to their review or list (migration 0013). */
+export interface NotificationsTable {
+  id: Generated<number>
+  /** Who hears of it. */
+  user_id: number
+  actor_id: number
+  kind: NotificationKind
+  /** The review liked or commented on. */
+  entry_id: number | null
+  /** The list liked or commented on. */
+  list_id: number | null
+  /** The review's or list's comment, for a comment. */
+  comment_id: number | null
+  created_at: string
+}
+
+/** A person's notifications up to `read_up_to` (an id) are read. */
+export interface NotificationReadsTable {
+  user_id: number
+  read_up_to: number
 }

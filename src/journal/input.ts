@@ -73,3 +73,8 @@ export function entryValuesOf(body: EntryCreateBody): EntryValues {
     entry_type: entryTypeOf(body.entry_type),
   }
 }
+
+/** Refuses a comment with nothing but white space (the schema bounds its length). */
+export function requireCommentText(body: string): void {
+  if (body.trim() === '') throw invalid({ body: ['This field may not be blank.'] })
+}

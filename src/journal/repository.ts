@@ -4,6 +4,7 @@ import { recordActivity } from '../activity/record.js'
 import type { Db } from '../db/database.js'
 import type { EntryType, Tables } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { notify, withdrawNotifications } from '../notifications/repository.js'
 import type { Comment, Entry } from './schemas.js'
 
 /** What a person writes in an entry, as stored. */
@@ -289,6 +290,7 @@ export async function likeReview(db: Db, review: ReviewRef, userId: number): Pro
     .executeTakeFirst()
   if (!inserted) return likeCountOf(db, review.id)
   await recordActivity(db, { user_id: userId, type: 'review_like', game_id: review.game_id, entry_id: review.id })
+  await notify(db, { user_id: review.user_id, actor_id: userId, kind: 'review_like', entry_id: review.id })
   return changeLikeCount(db, review.id, 1)
 }
 
@@ -306,6 +308,7 @@ export async function unlikeReview(db: Db, review: ReviewRef, userId: number): P
     .where('type', '=', 'review_like')
     .where('entry_id', '=', review.id)
     .execute()
+  await withdrawNotifications(db, { user_id: review.user_id, actor_id: userId, kind: 'review_like', entry_id: review.id })
   return changeLikeCount(db, review.id, -1)
 }
 
@@ -335,7 +338,7 @@ function selectComments(db: Db) {
 
 type CommentRow = Awaited<ReturnType<ReturnType<typeof selectComments>['executeTakeFirstOrThrow']>>
 
-function presentComment(row: CommentRow): Comment {
+export function presentComment(row: CommentRow): Comment {
   return {
     id: row.id,
     user: { id: row.author_id, username: row.author_username, gravatar: row.author_gravatar },
@@ -355,12 +358,14 @@ export async function findComments(db: Db, entryId: number, limit: number, after
   return rows.map(presentComment)
 }
 
-export async function insertComment(db: Db, entryId: number, userId: number, body: string): Promise<Comment> {
+/** Comments on a review and tells its author. Run it in a transaction. */
+export async function insertComment(db: Db, review: ReviewRef, userId: number, body: string): Promise<Comment> {
   const { id } = await db
     .insertInto('review_comments')
-    .values({ entry_id: entryId, user_id: userId, body, created_at: timestamp() })
+    .values({ entry_id: review.id, user_id: userId, body, created_at: timestamp() })
     .returning('id')
     .executeTakeFirstOrThrow()
+  await notify(db, { user_id: review.user_id, actor_id: userId, kind: 'review_comment', entry_id: review.id, comment_id: id })
   return presentComment(await selectComments(db).where('review_comments.id', '=', id).executeTakeFirstOrThrow())
 }
 
@@ -374,6 +379,8 @@ export async function findCommentAuthor(db: Db, entryId: number, commentId: numb
   return row?.user_id
 }
 
-export async function deleteComment(db: Db, commentId: number): Promise<void> {
+/** Deletes a comment on a review and the notification of it. Run it in a transaction. */
+export async function deleteComment(db: Db, review: ReviewRef, commentId: number): Promise<void> {
   await db.deleteFrom('review_comments').where('id', '=', commentId).execute()
+  await withdrawNotifications(db, { user_id: review.user_id, kind: 'review_comment', comment_id: commentId })
 }

@@ -7,12 +7,12 @@ import { dropUnusedProvisionalGames } from '../games/provisional.js'
 import { GameParams } from '../games/schemas.js'
 import { findGameIdByIdOrSlug, resolveGameId } from '../games/repository.js'
 import { decodeCursor, Page, pageOf } from '../http/cursor.js'
-import { forbidden, invalid, notFound } from '../http/errors.js'
+import { forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { requireOwnPlaythrough } from '../playthroughs/repository.js'
 import { UsernameParams } from '../users/schemas.js'
 import { requireUserIdByUsername } from '../users/repository.js'
-import { entryChangesOf, entryValuesOf } from './input.js'
+import { entryChangesOf, entryValuesOf, requireCommentText } from './input.js'
 import {
   applyEntryToLibrary,
   deleteComment,
@@ -277,10 +277,10 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     async (request, reply) => {
       const user = sessionOf(request).user
       const { body } = request.body
-      if (body.trim() === '') throw invalid({ body: ['This field may not be blank.'] })
+      requireCommentText(body)
       const comment = await db.transaction().execute(async (trx) => {
         const review = found(await findReview(trx, request.params.id))
-        return insertComment(trx, review.id, user.id, body)
+        return insertComment(trx, review, user.id, body)
       })
       return reply.code(201).send(comment)
     },
@@ -305,7 +305,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
         const review = found(await findReviewOrResponses(trx, id))
         const authorId = found(await findCommentAuthor(trx, review.id, commentId))
         if (authorId !== user.id && review.user_id !== user.id) throw forbidden()
-        await deleteComment(trx, commentId)
+        await deleteComment(trx, review, commentId)
       })
       return reply.code(204).send(null)
     },

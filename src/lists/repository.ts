@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../db/database.js'
+import type { Tables } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
 import { gameNameProblem } from '../games/input.js'
 import { requireNewGameAllowance, type GameAdder } from '../games/provisional.js'
@@ -28,7 +29,22 @@ const LIST_COLUMNS = [
   'lists.ranked',
   'lists.created_at',
   'lists.updated_at',
+  'lists.like_count',
 ] as const
+
+function commentCount(eb: ExpressionBuilder<Tables, 'lists'>) {
+  return eb
+    .selectFrom('list_comments')
+    .select((sub) => sub.fn.countAll<number | string>().as('count'))
+    .whereRef('list_comments.list_id', '=', 'lists.id')
+    .as('comment_count')
+}
+
+function likedBy(eb: ExpressionBuilder<Tables, 'lists'>, userId: number) {
+  return eb
+    .exists(eb.selectFrom('list_likes').select('list_likes.list_id').whereRef('list_likes.list_id', '=', 'lists.id').where('list_likes.user_id', '=', userId))
+    .as('liked_by_me')
+}
 
 /**
  * The games of a list's items, in order. Games we have are found in two queries whatever the list's size; only
@@ -158,12 +174,13 @@ export async function deleteList(db: Db, listId: number): Promise<void> {
   await db.deleteFrom('lists').where('id', '=', listId).execute()
 }
 
-/** A list with its owner and all its games, in two queries. */
-export async function findList(db: Db, listId: number): Promise<ListDetail | undefined> {
+/** A list with its owner, its counts and all its games, in two queries; with a viewer, whether they like it. */
+export async function findList(db: Db, listId: number, viewerId?: number): Promise<ListDetail | undefined> {
   const list = await db
     .selectFrom('lists')
     .innerJoin('users', 'users.id', 'lists.user_id')
-    .select([...LIST_COLUMNS, 'users.id as user_id', 'users.username', 'users.gravatar'])
+    .select((eb) => [...LIST_COLUMNS, 'users.id as user_id', 'users.username', 'users.gravatar', commentCount(eb)])
+    .$if(viewerId !== undefined, (query) => query.select((eb) => likedBy(eb, viewerId as number)))
     .where('lists.id', '=', listId)
     .executeTakeFirst()
   if (!list) return undefined
@@ -174,10 +191,12 @@ export async function findList(db: Db, listId: number): Promise<ListDetail | und
     .where('list_items.list_id', '=', listId)
     .orderBy('list_items.position')
     .execute()
-  const { user_id, username, gravatar, ranked, ...fields } = list
+  const { user_id, username, gravatar, ranked, comment_count, liked_by_me, ...fields } = list
   return {
     ...fields,
     ranked: !!ranked,
+    comment_count: Number(comment_count),
+    ...(liked_by_me === undefined ? {} : { liked_by_me: !!liked_by_me }),
     user: { id: user_id, username, gravatar },
     // Numbered as read: a game deleted from the catalog leaves a gap in the stored positions.
     games: items.map(({ note, ...game }, index) => ({ position: index + 1, note, game })),
@@ -187,7 +206,12 @@ export async function findList(db: Db, listId: number): Promise<ListDetail | und
 
 /** Up to `count` of a person's lists, newest first, from before the list `beforeId` (a page's cursor). */
 export async function findUserLists(db: Db, userId: number, beforeId: number | undefined, count: number) {
-  let query = db.selectFrom('lists').select(LIST_COLUMNS).where('user_id', '=', userId).orderBy('id', 'desc').limit(count)
+  let query = db
+    .selectFrom('lists')
+    .select((eb) => [...LIST_COLUMNS, commentCount(eb)])
+    .where('user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(count)
   if (beforeId !== undefined) query = query.where('id', '<', beforeId)
   return query.execute()
 }
@@ -195,9 +219,10 @@ export async function findUserLists(db: Db, userId: number, beforeId: number | u
 /** Lists as a page shows them: with their number of games and the first few, in one query for all. */
 export async function summarizeLists(db: Db, lists: Awaited<ReturnType<typeof findUserLists>>): Promise<ListSummary[]> {
   const previews = await findPreviews(db, lists.map((list) => list.id))
-  return lists.map(({ ranked, ...list }) => ({
+  return lists.map(({ ranked, comment_count, ...list }) => ({
     ...list,
     ranked: !!ranked,
+    comment_count: Number(comment_count),
     game_count: previews.get(list.id)?.count ?? 0,
     preview: previews.get(list.id)?.games ?? [],
   }))

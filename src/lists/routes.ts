@@ -9,6 +9,8 @@ import { decodeCursor, Page, pageOf } from '../http/cursor.js'
 import { forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, tokenSecurity } from '../http/schemas.js'
 import { requireUserIdByUsername } from '../users/repository.js'
+import { requireCommentText } from '../journal/input.js'
+import { Comment, CommentBody, PageQuery } from '../journal/schemas.js'
 import { listIdOf } from './input.js'
 import {
   deleteList,
@@ -25,13 +27,24 @@ import {
 } from './repository.js'
 import {
   CreateListBody,
+  ListCommentParams,
   ListDetail,
+  ListLikeResult,
   ListParams,
   ListSummary,
   UpdateListBody,
   UserListsParams,
   UserListsQuery,
 } from './schemas.js'
+import {
+  deleteListComment,
+  findListCommentAuthor,
+  findListComments,
+  findListRef,
+  insertListComment,
+  likeList,
+  unlikeList,
+} from './social.js'
 
 export interface ListsRoutesOptions {
   db: Db
@@ -46,10 +59,15 @@ const security = tokenSecurity
 /** A list of 1,000 games with notes outgrows the usual 64 KiB body limit. */
 const LIST_BODY_LIMIT = 1024 * 1024
 
-async function findListOrThrow(db: Db, listId: number): Promise<ListDetail> {
-  const list = await findList(db, listId)
+async function findListOrThrow(db: Db, listId: number, viewerId?: number): Promise<ListDetail> {
+  const list = await findList(db, listId, viewerId)
   if (!list) throw notFound()
   return list
+}
+
+function found<T>(value: T | undefined): T {
+  if (value === undefined) throw notFound()
+  return value
 }
 
 /** Only the owner may change a list: 404 when there is none, 403 when it is someone else's. */
@@ -104,6 +122,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       schema: {
         tags,
         summary: 'A list with all its games, in order',
+        description: 'With a token, says whether you like the list (`liked_by_me`).',
         params: ListParams,
         response: { 200: ListDetail, ...errorResponses(401, 404) },
       },
@@ -114,7 +133,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       return reads
         .transaction()
         .setIsolationLevel('repeatable read')
-        .execute((trx) => findListOrThrow(trx, listId))
+        .execute((trx) => findListOrThrow(trx, listId, request.session?.user.id))
     },
   )
 
@@ -178,7 +197,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       onRequest: auth.optionalUser,
       schema: {
         tags,
-        summary: "A user's lists, newest first, each with its number of games and its first few",
+        summary: "A user's lists, newest first, each with its number of games, its first few, and its likes and comments",
         params: UserListsParams,
         querystring: UserListsQuery,
         response: { 200: Page(ListSummary), ...errorResponses(400, 401, 404) },
@@ -190,6 +209,93 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
       const userId = await requireUserIdByUsername(reads, request.params.username)
       const page = pageOf(await findUserLists(reads, userId, beforeId, limit + 1), limit, (list) => [list.id])
       return { ...page, results: await summarizeLists(reads, page.results) }
+    },
+  )
+  const likeRoute = (summary: string) => ({
+    onRequest: auth.requireUser,
+    schema: { tags, security, summary, params: ListParams, response: { 200: ListLikeResult, ...errorResponses(401, 404) } },
+  })
+
+  app.post('/api/lists/:id/like', likeRoute('Like a list (once, however often asked)'), async (request) => {
+    const userId = sessionOf(request).user.id
+    return db.transaction().execute(async (trx) => {
+      const list = found(await findListRef(trx, listIdOf(request.params.id)))
+      return { list: list.id, liked: true, like_count: await likeList(trx, list, userId) }
+    })
+  })
+
+  app.delete('/api/lists/:id/like', likeRoute('Take back your like of a list'), async (request) => {
+    const userId = sessionOf(request).user.id
+    return db.transaction().execute(async (trx) => {
+      const list = found(await findListRef(trx, listIdOf(request.params.id)))
+      return { list: list.id, liked: false, like_count: await unlikeList(trx, list, userId) }
+    })
+  })
+
+  app.get(
+    '/api/lists/:id/comments',
+    {
+      schema: {
+        tags,
+        summary: "A list's comments, oldest first",
+        params: ListParams,
+        querystring: PageQuery,
+        response: { 200: Page(Comment), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query
+      const afterId = decodeCursor<[number]>(cursor, ['number'])?.[0]
+      const list = found(await findListRef(reads, listIdOf(request.params.id)))
+      return pageOf(await findListComments(reads, list.id, limit + 1, afterId), limit, (last) => [last.id])
+    },
+  )
+
+  app.post(
+    '/api/lists/:id/comments',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Comment on a list',
+        params: ListParams,
+        body: CommentBody,
+        response: { 201: Comment, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = sessionOf(request).user.id
+      requireCommentText(request.body.body)
+      const comment = await db.transaction().execute(async (trx) => {
+        const list = found(await findListRef(trx, listIdOf(request.params.id)))
+        return insertListComment(trx, list, userId, request.body.body)
+      })
+      return reply.code(201).send(comment)
+    },
+  )
+
+  app.delete(
+    '/api/lists/:id/comments/:commentId',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: "Delete a comment: your own, or anyone's on your list",
+        params: ListCommentParams,
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = sessionOf(request).user.id
+      await db.transaction().execute(async (trx) => {
+        const list = found(await findListRef(trx, listIdOf(request.params.id)))
+        const authorId = found(await findListCommentAuthor(trx, list.id, request.params.commentId))
+        if (authorId !== userId && list.user_id !== userId) throw forbidden()
+        await deleteListComment(trx, list, request.params.commentId)
+      })
+      return reply.code(204).send(null)
     },
   )
 }

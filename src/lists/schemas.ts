@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { GameReferenceFields } from '../actions/schemas.js'
 import { GameSummary } from '../games/schemas.js'
 import { CursorQuery } from '../http/cursor.js'
-import { Nullable } from '../http/schemas.js'
+import { Id, Nullable } from '../http/schemas.js'
 import { UserBadge } from '../users/schemas.js'
 
 export const MAX_LIST_GAMES = 1000
@@ -62,6 +62,10 @@ export type UpdateListBody = Static<typeof UpdateListBody>
 /** A list id in the path: looked up, not validated, so an odd one is simply not found. */
 export const ListParams = Type.Object({ id: Type.String({ maxLength: 50 }) })
 
+export const ListCommentParams = Type.Object({ id: Type.String({ maxLength: 50 }), commentId: Id })
+
+export const ListLikeResult = Type.Object({ list: Type.Integer(), liked: Type.Boolean(), like_count: Type.Integer() })
+
 export const UserListsParams = Type.Object({ username: Type.String({ maxLength: 300 }) })
 
 export const UserListsQuery = Type.Object({ ...CursorQuery }, { additionalProperties: false })
@@ -73,6 +77,8 @@ const ListFields = {
   ranked: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
+  like_count: Type.Integer(),
+  comment_count: Type.Integer(),
 }
 
 export const ListItem = Type.Object({
@@ -87,6 +93,7 @@ export const ListDetail = Type.Object({
   user: UserBadge,
   games: Type.Array(ListItem),
   game_count: Type.Integer(),
+  liked_by_me: Type.Optional(Type.Boolean({ description: 'With a token: whether you like the list' })),
 })
 export type ListDetail = Static<typeof ListDetail>
 

@@ -262,11 +262,16 @@ export async function deleteAccount(db: Db, guard: SignInGuard, client: Client, 
   await requirePassword(db, guard, client, userId, password, 'password')
   await db.transaction().execute(async (trx) => {
     const usedGames = await findProvisionalGamesUsedBy(trx, userId)
-    // Their likes vanish with them: the liked reviews' counts must follow.
+    // Their likes vanish with them: the liked reviews' and lists' counts must follow.
     await trx
       .updateTable('journal_entries')
       .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
       .where('id', 'in', trx.selectFrom('review_likes').select('entry_id').where('user_id', '=', userId))
+      .execute()
+    await trx
+      .updateTable('lists')
+      .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
+      .where('id', 'in', trx.selectFrom('list_likes').select('list_id').where('user_id', '=', userId))
       .execute()
     await trx.deleteFrom('users').where('id', '=', userId).execute()
     await dropUnusedProvisionalGames(trx, usedGames)

@@ -8,6 +8,7 @@ import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
+import { notify, withdrawNotifications } from '../notifications/repository.js'
 import { GAME_SUMMARY_COLUMNS } from '../games/repository.js'
 import type { GameSummary } from '../games/schemas.js'
 import { statsCountColumns, statsCountsOf, type StatsCountsRow } from '../stats/repository.js'
@@ -361,8 +362,8 @@ export function createFollowsReads(db: Db) {
 }
 
 /**
- * Follows a user (a no-op when already following), noting it in the follower's activity unless told not to (a
- * follow brought from elsewhere is not news). Run it in a transaction.
+ * Follows a user (a no-op when already following), noting it in the follower's activity and telling the person
+ * followed, unless told not to (a follow brought from elsewhere is not news). Run it in a transaction.
  */
 export async function followUser(db: Db, followerId: number, followeeId: number, { logActivity = true } = {}): Promise<void> {
   const { numInsertedOrUpdatedRows } = await db
@@ -372,7 +373,10 @@ export async function followUser(db: Db, followerId: number, followeeId: number,
     .executeTakeFirst()
   if (!numInsertedOrUpdatedRows) return
   await deliverToNewFollower(db, followerId, followeeId)
-  if (logActivity) await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  if (logActivity) {
+    await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+    await notify(db, { user_id: followeeId, actor_id: followerId, kind: 'follow' })
+  }
 }
 
 /** Stops following a user (a no-op when not following). Run it in a transaction. */
@@ -387,4 +391,5 @@ export async function unfollowUser(db: Db, followerId: number, followeeId: numbe
   if (numDeletedRows === 0n) return
   await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
   await withdrawFromFormerFollower(db, followerId, followeeId)
+  await withdrawNotifications(db, { user_id: followeeId, actor_id: followerId, kind: 'follow' })
 }

@@ -115,6 +115,8 @@ const TABLE_SET = {
   review_comments: true,
   lists: true,
   list_items: true,
+  list_likes: true,
+  list_comments: true,
   activities: true,
   feed_inbox: true,
   feed_deliveries: true,
@@ -126,6 +128,8 @@ const TABLE_SET = {
   imports: true,
   import_rows: true,
   imported_items: true,
+  notifications: true,
+  notification_reads: true,
 } as const satisfies Record<keyof Tables, true>
 const TABLES = Object.keys(TABLE_SET) as (keyof Tables)[]
 

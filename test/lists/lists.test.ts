@@ -100,6 +100,8 @@ describeEachDatabase('lists', (current) => {
       ranked: true,
       games: [item(1, g3!, 'Still the one.'), item(2, g1!), item(3, g2!)],
       game_count: 3,
+      like_count: 0,
+      comment_count: 0,
     })
     assert.deepEqual(await storedItems(id), [
       [1, g3!.id, 'Still the one.'],
@@ -337,7 +339,7 @@ describeEachDatabase('lists', (current) => {
     for (const viewer of [undefined, bob, alice]) {
       const response = await getList(list.id, viewer)
       assert.equal(response.status, 200)
-      assert.deepEqual(response.body, list)
+      assert.deepEqual(response.body, viewer ? { ...list, liked_by_me: false } : list)
     }
   })
 

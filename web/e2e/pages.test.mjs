@@ -124,6 +124,7 @@ const pagesOf = ({ list }) => [
   },
   { name: 'list-new', path: '/lists/new', as: alice, check: (page) => page.getByRole('button', { name: 'Create list' }) },
   { name: 'list-edit', path: `/lists/${list.id}/edit`, as: alice, check: (page) => page.getByLabel('Note for Celeste') },
+  { name: 'notifications', path: '/notifications', as: alice, check: (page) => page.getByRole('link', { name: /liked your review of Celeste/ }) },
   { name: 'settings', path: '/settings', as: alice, check: (page) => page.getByRole('button', { name: 'Save profile' }) },
   { name: 'import', path: '/settings/import', as: bob, check: (page) => page.getByRole('group', { name: 'Where from?' }) },
   {

@@ -36,6 +36,7 @@ export const router = createBrowserRouter([
       { path: 'lists/new', lazy: page(() => import('./pages/ListEdit')) },
       { path: 'lists/:id', lazy: page(() => import('./pages/ListView')) },
       { path: 'lists/:id/edit', lazy: page(() => import('./pages/ListEdit')) },
+      { path: 'notifications', lazy: page(() => import('./pages/Notifications')) },
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
       { path: 'settings/import', lazy: page(() => import('./pages/Import')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },

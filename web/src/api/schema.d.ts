@@ -2595,6 +2595,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            comment_count: number;
                             /** Format: date-time */
                             created_at: string;
                             description: string | null;
@@ -2613,6 +2614,9 @@ export interface paths {
                                 position: number;
                             }[];
                             id: number;
+                            like_count: number;
+                            /** @description With a token: whether you like the list */
+                            liked_by_me?: boolean;
                             ranked: boolean;
                             title: string;
                             /** Format: date-time */
@@ -2675,7 +2679,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A list with all its games, in order */
+        /**
+         * A list with all its games, in order
+         * @description With a token, says whether you like the list (`liked_by_me`).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2694,6 +2701,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            comment_count: number;
                             /** Format: date-time */
                             created_at: string;
                             description: string | null;
@@ -2712,6 +2720,9 @@ export interface paths {
                                 position: number;
                             }[];
                             id: number;
+                            like_count: number;
+                            /** @description With a token: whether you like the list */
+                            liked_by_me?: boolean;
                             ranked: boolean;
                             title: string;
                             /** Format: date-time */
@@ -2844,6 +2855,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            comment_count: number;
                             /** Format: date-time */
                             created_at: string;
                             description: string | null;
@@ -2862,6 +2874,9 @@ export interface paths {
                                 position: number;
                             }[];
                             id: number;
+                            like_count: number;
+                            /** @description With a token: whether you like the list */
+                            liked_by_me?: boolean;
                             ranked: boolean;
                             title: string;
                             /** Format: date-time */
@@ -2922,6 +2937,589 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/lists/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A list's comments, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                body: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: number;
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Comment on a list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lists/{id}/comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a comment: your own, or anyone's on your list */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    commentId: number;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lists/{id}/like": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like a list (once, however often asked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            like_count: number;
+                            liked: boolean;
+                            list: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Take back your like of a list */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            like_count: number;
+                            liked: boolean;
+                            list: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications, newest first, those about one thing grouped into one item
+         * @description Follows, and likes and comments on your reviews and lists, by other people. Unread notifications of one kind about one thing (a review, a list; you, for follows) make one item, and so do read ones.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                /** @description How many different people */
+                                actor_count: number;
+                                /** @description The latest 3 people, latest first */
+                                actors: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                }[];
+                                /** @description How many notifications the group holds (a person may comment twice) */
+                                count: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When the newest of the group happened
+                                 */
+                                created_at: string;
+                                /** @description The newest notification of the group: mark read up to it */
+                                id: number;
+                                /**
+                                 * @description Someone followed you, liked or commented on your review, liked or commented on your list
+                                 * @enum {string}
+                                 */
+                                kind: "follow" | "review_like" | "review_comment" | "list_like" | "list_comment";
+                                /** @description For list likes and comments */
+                                list: {
+                                    id: number;
+                                    title: string;
+                                } | null;
+                                read: boolean;
+                                /** @description For review likes and comments */
+                                review: {
+                                    game: {
+                                        cover_url: string | null;
+                                        id: number;
+                                        /** @description IGDB id, when known */
+                                        igdb: string | null;
+                                        name: string;
+                                        slug: string;
+                                    };
+                                    id: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark your notifications read: all of them, or those up to an id
+         * @description Later notifications stay unread. Answers how many unread items are left.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Marks read the notifications up to this id (an item's `id`); without it, all of them */
+                        up_to?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many unread items (groups) there are */
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many unread items your notifications make: cheap enough to poll */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many unread items (groups) there are */
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/playthroughs/": {
@@ -4530,7 +5128,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's lists, newest first, each with its number of games and its first few */
+        /** A user's lists, newest first, each with its number of games, its first few, and its likes and comments */
         get: {
             parameters: {
                 query?: {
@@ -4556,11 +5154,13 @@ export interface paths {
                             /** @description Cursor of the next page; null on the last */
                             next: string | null;
                             results: {
+                                comment_count: number;
                                 /** Format: date-time */
                                 created_at: string;
                                 description: string | null;
                                 game_count: number;
                                 id: number;
+                                like_count: number;
                                 /** @description The first 5 games */
                                 preview: {
                                     cover_url: string | null;

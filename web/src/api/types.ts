@@ -27,6 +27,7 @@ export type AuthResult = Ok<'/api/users/login/', 'post'>
 export type Stats = Ok<'/api/users/{username}/stats'>
 export type ListSummary = Ok<'/api/users/{username}/lists'>['results'][number]
 export type ListDetail = Ok<'/api/lists/{id}'>
+export type Notification = Ok<'/api/notifications/'>['results'][number]
 export type FollowsItem = Ok<'/api/users/{username}/followers'>['results'][number]
 export type UserBadge = FollowsItem['user']
 export type PersonHit = Ok<'/api/users/search/{query}'>[number]

@@ -3,6 +3,7 @@ import { Suspense, useEffect, useRef } from 'react'
 import { useAuth } from '../auth'
 import { Avatar } from './Avatar'
 import { GameCombobox } from './GameCombobox'
+import { NotificationsLink } from './NotificationsLink'
 import { Skeleton } from './States'
 
 /**
@@ -53,6 +54,7 @@ function TopBar() {
               <NavLink to="/lists/new" className="nav-link">
                 New list
               </NavLink>
+              <NotificationsLink />
               <NavLink to="/settings" className="nav-link">
                 Settings
               </NavLink>

@@ -1,127 +1,32 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import { Link } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
 import type { Entry } from '../api/types'
 import { useAuth } from '../auth'
-import { formatDay, plural, timeAgo } from '../lib/format'
+import { formatDay, plural } from '../lib/format'
 import { Avatar } from './Avatar'
+import { Comments, type CommentThread } from './Comments'
 import { EntryActions } from './EntryActions'
-import { errorsOf } from './Form'
 import { ReviewText } from './ReviewText'
 import { Empty, ErrorState, LoadMore, Skeleton } from './States'
 import { Stars } from './Stars'
 
 type Sort = 'recent' | 'popular'
 
-function Comments({ review, reviewOwnerId }: { review: number; reviewOwnerId: number }) {
-  const auth = useAuth()
-  const queryClient = useQueryClient()
-  const [body, setBody] = useState('')
-  const inputId = useId()
-  const comments = useInfiniteQuery({
-    queryKey: ['comments', review],
-    queryFn: ({ pageParam, signal }) =>
-      unwrap(
-        api.GET('/api/reviews/{id}/comments', {
-          params: { path: { id: review }, query: pageQuery(50, pageParam) },
-          signal,
-        }),
-      ),
-    ...cursorPaging,
-  })
-  const add = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/reviews/{id}/comments', { params: { path: { id: review } }, body: { body } })),
-    onSuccess: () => {
-      setBody('')
-      void queryClient.invalidateQueries({ queryKey: ['comments', review] })
-      void queryClient.invalidateQueries({ queryKey: ['reviews'] })
-    },
-  })
-  const remove = useMutation({
-    mutationFn: (commentId: number) =>
-      unwrap(api.DELETE('/api/reviews/{id}/comments/{commentId}', { params: { path: { id: review, commentId } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['comments', review] })
-      void queryClient.invalidateQueries({ queryKey: ['reviews'] })
-    },
-  })
-  const items = comments.data?.pages.flatMap((p) => p.results) ?? []
-  const me = auth.user?.id
-  const errors = errorsOf(add.error)
-  return (
-    <div className="comments">
-      {comments.isPending ? (
-        <Skeleton lines={2} />
-      ) : comments.isError ? (
-        <ErrorState error={comments.error} retry={() => comments.refetch()} />
-      ) : (
-        <>
-          {items.length > 0 && (
-            <ul className="comment-list">
-              {items.map((c) => (
-                <li key={c.id} className="comment">
-                  <div className="comment-head">
-                    <Avatar src={c.user.gravatar} name={c.user.username} size={20} />
-                    <Link to={`/u/${c.user.username}`}>{c.user.username}</Link>
-                    <time dateTime={c.created_at}>{timeAgo(c.created_at)}</time>
-                    {me !== undefined && (me === c.user.id || me === reviewOwnerId) && (
-                      <button
-                        type="button"
-                        className="link-button"
-                        onClick={() => remove.mutate(c.id)}
-                        disabled={remove.isPending}
-                      >
-                        Delete<span className="visually-hidden"> comment by {c.user.username}</span>
-                      </button>
-                    )}
-                  </div>
-                  <p className="comment-body">{c.body}</p>
-                </li>
-              ))}
-            </ul>
-          )}
-          <LoadMore hasNext={comments.hasNextPage} loading={comments.isFetchingNextPage} onClick={() => comments.fetchNextPage()} />
-        </>
-      )}
-      {auth.signedIn ? (
-        <form
-          className="comment-form"
-          onSubmit={(event) => {
-            event.preventDefault()
-            if (body.trim()) add.mutate()
-          }}
-        >
-          <label htmlFor={inputId} className="visually-hidden">
-            Add a comment
-          </label>
-          <textarea
-            id={inputId}
-            placeholder="Add a comment…"
-            maxLength={5000}
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-            aria-invalid={errors.body ? true : undefined}
-          />
-          {Object.values(errors).flat().length > 0 && (
-            <p className="field-errors" role="alert">
-              {Object.values(errors).flat().join(' ')}
-            </p>
-          )}
-          <div>
-            <button type="submit" className="button button-small" disabled={add.isPending || !body.trim()}>
-              Post comment
-            </button>
-          </div>
-        </form>
-      ) : (
-        <p className="diary-sub">
-          <Link to="/signin">Sign in</Link> to comment.
-        </p>
-      )}
-    </div>
-  )
+/** A review's comments through the API, for the Comments component. */
+function reviewThread(review: Entry, onChange: () => void): CommentThread {
+  const path = { id: review.id }
+  return {
+    queryKey: ['comments', review.id],
+    ownerId: review.user.id,
+    load: (cursor, signal) =>
+      unwrap(api.GET('/api/reviews/{id}/comments', { params: { path, query: pageQuery(50, cursor) }, signal })),
+    add: (body) => unwrap(api.POST('/api/reviews/{id}/comments', { params: { path }, body: { body } })),
+    remove: (commentId) => unwrap(api.DELETE('/api/reviews/{id}/comments/{commentId}', { params: { path: { ...path, commentId } } })),
+    onChange,
+  }
 }
 
 export function ReviewItem({ review, showGame = false }: { review: Entry; showGame?: boolean }) {
@@ -207,7 +112,9 @@ export function ReviewItem({ review, showGame = false }: { review: Entry; showGa
             {like.error.message}
           </p>
         )}
-        {showComments && <Comments review={review.id} reviewOwnerId={review.user.id} />}
+        {showComments && (
+          <Comments thread={reviewThread(review, () => void queryClient.invalidateQueries({ queryKey: ['reviews'] }))} />
+        )}
       </div>
     </li>
   )

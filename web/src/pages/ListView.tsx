@@ -2,8 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { api, ApiError, unwrap } from '../api/client'
+import { pageQuery } from '../api/pages'
+import type { ListDetail } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
+import { Comments, type CommentThread } from '../components/Comments'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { GameCover } from '../components/GameCover'
 import { Empty, ErrorState, NotFoundState, Skeleton } from '../components/States'
@@ -16,6 +19,53 @@ export function useList(id: string, enabled = true) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/lists/{id}', { params: { path: { id } }, signal })),
     enabled,
   })
+}
+
+/** A list's comments through the API, for the Comments component. */
+function listThread(list: ListDetail, onChange: () => void): CommentThread {
+  const path = { id: String(list.id) }
+  return {
+    queryKey: ['list-comments', list.id],
+    ownerId: list.user.id,
+    load: (cursor, signal) => unwrap(api.GET('/api/lists/{id}/comments', { params: { path, query: pageQuery(50, cursor) }, signal })),
+    add: (body) => unwrap(api.POST('/api/lists/{id}/comments', { params: { path }, body: { body } })),
+    remove: (commentId) => unwrap(api.DELETE('/api/lists/{id}/comments/{commentId}', { params: { path: { ...path, commentId } } })),
+    onChange,
+    emptyText: 'No comments yet.',
+  }
+}
+
+/** `id` is the list's id as the page's address gives it: the key of the list's query. */
+function LikeButton({ id, list }: { id: string; list: ListDetail }) {
+  const auth = useAuth()
+  const queryClient = useQueryClient()
+  const like = useMutation({
+    mutationFn: (value: boolean) =>
+      unwrap(
+        value
+          ? api.POST('/api/lists/{id}/like', { params: { path: { id } } })
+          : api.DELETE('/api/lists/{id}/like', { params: { path: { id } } }),
+      ),
+    onSuccess: ({ liked, like_count }) => {
+      queryClient.setQueryData<ListDetail>(['list', id], (old) => old && { ...old, liked_by_me: liked, like_count })
+      void queryClient.invalidateQueries({ queryKey: ['lists'] })
+    },
+  })
+  if (!auth.signedIn || auth.user?.id === list.user.id) return <span className="diary-sub">{plural(list.like_count, 'like')}</span>
+  const liked = list.liked_by_me ?? false
+  return (
+    <>
+      <button type="button" className="like-button" aria-pressed={liked} disabled={like.isPending} onClick={() => like.mutate(!liked)}>
+        <span aria-hidden="true">♥</span> {liked ? 'Liked' : 'Like'}
+        <span className="visually-hidden"> this list</span> · {plural(list.like_count, 'like')}
+      </button>
+      {like.error && (
+        <p className="panel-error" role="alert">
+          {like.error.message}
+        </p>
+      )}
+    </>
+  )
 }
 
 export default function ListView() {
@@ -58,6 +108,9 @@ export default function ListView() {
             {l.ranked && ' · ranked'}
           </p>
           {l.description && <p className="lede">{l.description}</p>}
+          <div className="review-foot">
+            <LikeButton id={id} list={l} />
+          </div>
         </div>
         {isMine && (
           <div className="form-actions">
@@ -90,6 +143,17 @@ export default function ListView() {
           ))}
         </Items>
       )}
+      <section className="section" aria-labelledby="list-comments-heading">
+        <h2 id="list-comments-heading" className="section-title">
+          {plural(l.comment_count, 'comment')}
+        </h2>
+        <Comments
+          thread={listThread(l, () => {
+            void queryClient.invalidateQueries({ queryKey: ['list', id] })
+            void queryClient.invalidateQueries({ queryKey: ['lists'] })
+          })}
+        />
+      </section>
       <ConfirmDialog
         open={confirming}
         title="Delete this list?"

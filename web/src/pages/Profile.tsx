@@ -395,6 +395,8 @@ function Lists({ username, isMe }: { username: string; isMe: boolean }) {
                   <span className="list-card-sub">
                     {plural(list.game_count, 'game')}
                     {list.ranked && ' · ranked'}
+                    {list.like_count > 0 && ` · ${plural(list.like_count, 'like')}`}
+                    {list.comment_count > 0 && ` · ${plural(list.comment_count, 'comment')}`}
                   </span>
                 </Link>
               </li>
