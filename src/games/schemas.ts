@@ -17,11 +17,19 @@ export const SearchHit = Type.Object({
   release_year: Nullable(Type.Integer()),
 })
 
-export const SearchParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) })
-export const SearchQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
-  { additionalProperties: false },
-)
+const SearchName = Type.String({ minLength: 1, maxLength: 200 })
+const SearchLimit = Type.Integer({ minimum: 1, maximum: 50, default: 10 })
+
+export const SearchParams = Type.Object({ name: SearchName })
+export const SearchQuery = Type.Object({ limit: SearchLimit }, { additionalProperties: false })
+
+export const SearchPageQuery = Type.Object({ q: SearchName, limit: SearchLimit }, { additionalProperties: false })
+export const SearchPage = Type.Object({
+  results: Type.Array(SearchHit),
+  total: Type.Integer({
+    description: 'How many games match: every name with the query in it, and the typo matches among the closest names',
+  }),
+})
 
 export const GameParams = Type.Object({
   idOrSlug: Type.String({ maxLength: 200, description: 'Our numeric id or the slug' }),
