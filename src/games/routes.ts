@@ -4,13 +4,18 @@ import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import { notFound } from '../http/errors.js'
+import { invalid, notFound } from '../http/errors.js'
 import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
 import { errorResponses, NotModified } from '../http/schemas.js'
+import { createCatalogAnswers } from './catalog-answers.js'
+import { createDiscover } from './discover.js'
 import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
 import { createGameReads } from './repository.js'
 import {
+  DiscoverFilters,
+  DiscoverPage,
+  DiscoverQuery,
   GameDetails,
   GameParams,
   PopularGame,
@@ -91,6 +96,48 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       },
     },
     (request, reply) => answerSearch(request, reply, { form: 'page', name: request.query.q, limit: request.query.limit }),
+  )
+
+  const discover = createDiscover(reads)
+  const discoverAnswers = createCatalogAnswers(reads, { maxBytes: config.answerCacheBytes, maxAgeMs: config.popularCacheSeconds * 1000 })
+
+  app.get(
+    '/api/games/discover/',
+    {
+      schema: {
+        tags,
+        summary: 'Browse the catalog by genre, platform, developer, year or decade, in an order, a page at a time',
+        querystring: DiscoverQuery,
+        response: { 200: DiscoverPage, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query
+      if (query.year !== undefined && query.decade !== undefined) {
+        throw invalid({ decade: ['Give a year or a decade, not both.'] })
+      }
+      // The key names every field, defaults filled in, so one page spelled two ways is one answer.
+      const key = `discover:${JSON.stringify([query.genre, query.platform, query.developer, query.year, query.decade, query.sort, query.page, query.limit])}`
+      const body = await discoverAnswers(key, async () => Buffer.from(reply.serializeInput((await discover.page(query)) as never, '200') as string))
+      return sendJsonBytes(reply, body)
+    },
+  )
+
+  app.get(
+    '/api/games/discover/filters/',
+    {
+      schema: {
+        tags,
+        summary: "The genres, platforms and decades to browse by, with how many of the catalog's games each has",
+        response: { 200: DiscoverFilters },
+      },
+    },
+    async (_request, reply) => {
+      const body = await discoverAnswers('discover-filters', async () =>
+        Buffer.from(reply.serializeInput((await discover.filters()) as never, '200') as string),
+      )
+      return sendJsonBytes(reply, body)
+    },
   )
 
   app.get(

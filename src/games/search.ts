@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
 import type { Tables } from '../db/tables.js'
-import { createAnswerCache } from '../http/answer-cache.js'
+import { createCatalogAnswers } from './catalog-answers.js'
 import { searchNameOf } from './repository.js'
 
 /** How many index candidates are ranked in full for one search. */
@@ -100,34 +100,16 @@ export function createSearchCandidates(db: Db): (needle: string) => Promise<Sear
   }
 }
 
-/**
- * Search answers kept serialized, per query, limit and form, and checked
- * on every request against the catalog's version (migration 0008): a game added, deleted or renamed is in the
- * very next answer. Popularity, a tie-break that moves with every list change, is not in that version, so a kept
- * answer's order is at most `maxAgeMs` old (the popular games' period; 0 keeps nothing).
- */
 /** How a route answers a search: the hits alone, or a page of them with how many games match in all. */
 export type SearchForm = 'hits' | 'page'
 
-export function createSearchAnswers(
-  db: Db,
-  search: GameSearch,
-  { maxBytes, maxAgeMs, now = Date.now }: { maxBytes: number; maxAgeMs: number; now?: () => number },
-) {
-  const cache = createAnswerCache<null>(maxBytes)
-  const catalogVersion = prepareQuery<Record<string, never>, { version: number }>(db, () =>
-    db.selectFrom('catalog_version').select('version'),
-  )
-  return async (form: SearchForm, query: string, limit: number, serialize: (result: SearchResult) => string): Promise<Buffer> => {
-    const answer = async () => Buffer.from(serialize(await search(query, limit, { counted: form === 'page' })))
-    if (maxAgeMs === 0) return answer()
-    const key = `${form}:${limit}:${searchNameOf(query)}`
-    const row = await catalogVersion.first({})
-    const version = `${row?.version}.${Math.floor(now() / maxAgeMs)}`
-    const kept = cache.get(key, version)
-    if (kept) return kept.body
-    return cache.set(key, version, await answer(), null).body
-  }
+/** Search answers kept serialized (createCatalogAnswers), per form, limit and query as search reads it. */
+export function createSearchAnswers(db: Db, search: GameSearch, options: Parameters<typeof createCatalogAnswers>[1]) {
+  const answers = createCatalogAnswers(db, options)
+  return (form: SearchForm, query: string, limit: number, serialize: (result: SearchResult) => string): Promise<Buffer> =>
+    answers(`${form}:${limit}:${searchNameOf(query)}`, async () =>
+      Buffer.from(serialize(await search(query, limit, { counted: form === 'page' }))),
+    )
 }
 
 const EXACT_TIER = 0
