@@ -13,6 +13,11 @@ const CHUNK_IDS = 10_000
 
 type Ranked = [gameId: number, interactions: number]
 
+/** When a period ending at `now` began, as activities' timestamps are written; null for all time. */
+export function periodStart(period: PopularPeriod, now: number): string | null {
+  return period === 'all' ? null : new Date(now - PERIOD_DAYS[period] * DAY_MS).toISOString()
+}
+
 /**
  * The popular games of each period, computed at most once every `ttlMs` and shared by every request of the
  * process; requests arriving while they are being computed wait for that computation rather than start their
@@ -29,7 +34,7 @@ export function createPopularGames(db: Db, { ttlMs, now = Date.now }: { ttlMs: n
   const current = (period: PopularPeriod): Computation => {
     let entry = computed.get(period)
     if (!entry || entry.expiresAt <= now()) {
-      const since = period === 'all' ? null : new Date(now() - PERIOD_DAYS[period] * DAY_MS).toISOString()
+      const since = periodStart(period, now())
       const computing: Computation = { games: findPopularGames(db, since, MAX_POPULAR), expiresAt: Infinity, answers: new Map() }
       computed.set(period, computing)
       computing.games.then(

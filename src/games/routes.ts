@@ -1,25 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import { notFound } from '../http/errors.js'
+import { invalid, notFound } from '../http/errors.js'
 import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
 import { errorResponses, NotModified } from '../http/schemas.js'
+import { createCatalogAnswers } from './catalog-answers.js'
+import { createDiscover } from './discover.js'
 import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
 import { createGameReads } from './repository.js'
 import {
+  DiscoverFilters,
+  DiscoverPage,
+  DiscoverQuery,
   GameDetails,
   GameParams,
   PopularGame,
   PopularQuery,
   SearchHit,
+  SearchPage,
+  SearchPageQuery,
   SearchParams,
   SearchQuery,
   type ViewerState,
 } from './schemas.js'
-import { createGameSearch, createSearchAnswers } from './search.js'
+import { createGameSearch, createSearchAnswers, type SearchForm, type SearchResult } from './search.js'
 
 export interface GamesRoutesOptions {
   db: Db
@@ -41,6 +49,28 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
   /** For a search that has just written games IGDB gave to the primary, which the replica may not have yet. */
   const searchPrimary = createGameSearch(db)
 
+  /**
+   * One search, answered in one of two forms: IGDB is asked first when configured (and what it adds is read back
+   * from the primary), otherwise the kept answers serve.
+   */
+  const answerSearch = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { form, name, limit }: { form: SearchForm; name: string; limit: number },
+  ) => {
+    const serialize = (result: SearchResult) =>
+      reply.serializeInput((form === 'hits' ? result.hits : { results: result.hits, total: result.total }) as never, '200') as string
+    if (searchIgdb) {
+      const { cached, error } = await searchIgdb(name, limit)
+      // A call not made (IGDB paused after its 429, or busy) was logged when it failed, or is not a failure.
+      if (error && !(error instanceof IgdbNotCalledError)) {
+        request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
+      }
+      if (cached > 0) return sendJsonBytes(reply, Buffer.from(serialize(await searchPrimary(name, limit, { counted: form === 'page' }))))
+    }
+    return sendJsonBytes(reply, await searchAnswers(form, name, limit, serialize))
+  }
+
   app.get(
     '/api/games/search/:name',
     {
@@ -52,17 +82,60 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         response: { 200: Type.Array(SearchHit), ...errorResponses(400) },
       },
     },
+    (request, reply) => answerSearch(request, reply, { form: 'hits', name: request.params.name, limit: request.query.limit }),
+  )
+
+  app.get(
+    '/api/games/search/',
+    {
+      schema: {
+        tags,
+        summary: 'Find games by name, as the search above, with how many games match in all',
+        querystring: SearchPageQuery,
+        response: { 200: SearchPage, ...errorResponses(400) },
+      },
+    },
+    (request, reply) => answerSearch(request, reply, { form: 'page', name: request.query.q, limit: request.query.limit }),
+  )
+
+  const discover = createDiscover(reads)
+  const discoverAnswers = createCatalogAnswers(reads, { maxBytes: config.answerCacheBytes, maxAgeMs: config.popularCacheSeconds * 1000 })
+
+  app.get(
+    '/api/games/discover/',
+    {
+      schema: {
+        tags,
+        summary: 'Browse the catalog by genre, platform, developer, year or decade, in an order, a page at a time',
+        querystring: DiscoverQuery,
+        response: { 200: DiscoverPage, ...errorResponses(400) },
+      },
+    },
     async (request, reply) => {
-      const { name } = request.params
-      if (searchIgdb) {
-        const { cached, error } = await searchIgdb(name, request.query.limit)
-        // A call not made (IGDB paused after its 429, or busy) was logged when it failed, or is not a failure.
-        if (error && !(error instanceof IgdbNotCalledError)) {
-          request.log.warn({ status: error.status }, 'IGDB search failed; answering from the catalog')
-        }
-        if (cached > 0) return searchPrimary(name, request.query.limit)
+      const query = request.query
+      if (query.year !== undefined && query.decade !== undefined) {
+        throw invalid({ decade: ['Give a year or a decade, not both.'] })
       }
-      const body = await searchAnswers(name, request.query.limit, (hits) => reply.serializeInput(hits as never, '200') as string)
+      // The key names every field, defaults filled in, so one page spelled two ways is one answer.
+      const key = `discover:${JSON.stringify([query.genre, query.platform, query.developer, query.year, query.decade, query.sort, query.page, query.limit])}`
+      const body = await discoverAnswers(key, async () => Buffer.from(reply.serializeInput((await discover.page(query)) as never, '200') as string))
+      return sendJsonBytes(reply, body)
+    },
+  )
+
+  app.get(
+    '/api/games/discover/filters/',
+    {
+      schema: {
+        tags,
+        summary: "The genres, platforms and decades to browse by, with how many of the catalog's games each has",
+        response: { 200: DiscoverFilters },
+      },
+    },
+    async (_request, reply) => {
+      const body = await discoverAnswers('discover-filters', async () =>
+        Buffer.from(reply.serializeInput((await discover.filters()) as never, '200') as string),
+      )
       return sendJsonBytes(reply, body)
     },
   )

@@ -17,11 +17,19 @@ export const SearchHit = Type.Object({
   release_year: Nullable(Type.Integer()),
 })
 
-export const SearchParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) })
-export const SearchQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
-  { additionalProperties: false },
-)
+const SearchName = Type.String({ minLength: 1, maxLength: 200 })
+const SearchLimit = Type.Integer({ minimum: 1, maximum: 50, default: 10 })
+
+export const SearchParams = Type.Object({ name: SearchName })
+export const SearchQuery = Type.Object({ limit: SearchLimit }, { additionalProperties: false })
+
+export const SearchPageQuery = Type.Object({ q: SearchName, limit: SearchLimit }, { additionalProperties: false })
+export const SearchPage = Type.Object({
+  results: Type.Array(SearchHit),
+  total: Type.Integer({
+    description: 'How many games match: every name with the query in it, and the typo matches among the closest names',
+  }),
+})
 
 export const GameParams = Type.Object({
   idOrSlug: Type.String({ maxLength: 200, description: 'Our numeric id or the slug' }),
@@ -96,3 +104,65 @@ export const PopularGame = Type.Object({
 })
 export type PopularGame = Static<typeof PopularGame>
 export type PopularPeriod = Static<typeof PopularQuery>['period']
+
+/**
+ * A game's community rating counts in the "highest rated" order once this many people have rated it: fewer would
+ * put any game one person gave five stars at the top.
+ */
+export const DISCOVER_MIN_RATINGS = 3
+
+const DiscoverSort = Type.Union(
+  [Type.Literal('popular_week'), Type.Literal('popular'), Type.Literal('rating'), Type.Literal('newest'), Type.Literal('name')],
+  {
+    default: 'popular_week',
+    description:
+      'popular_week: most activity in the last 7 days; popular: most people with it in their library; ' +
+      `rating: highest average rating, among games rated by ${DISCOVER_MIN_RATINGS} or more people only; ` +
+      'newest: latest release first; name: A to Z',
+  },
+)
+export type DiscoverSort = Static<typeof DiscoverSort>
+
+const FilterName = (what: string) =>
+  Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: `Only games with this ${what}, spelled as the catalog spells it` }))
+const Year = { minimum: 1940, maximum: 2100 }
+
+export const DiscoverQuery = Type.Object(
+  {
+    genre: FilterName('genre'),
+    platform: FilterName('platform'),
+    developer: FilterName('developer'),
+    year: Type.Optional(Type.Integer({ ...Year, description: 'Only games first released this year' })),
+    decade: Type.Optional(Type.Integer({ ...Year, multipleOf: 10, description: 'Only games first released in this decade: 1990 for the 1990s' })),
+    sort: DiscoverSort,
+    page: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
+  },
+  { additionalProperties: false },
+)
+export type DiscoverQuery = Static<typeof DiscoverQuery>
+
+export const DiscoverGame = Type.Object({
+  ...GameSummary.properties,
+  release_year: Nullable(Type.Integer()),
+  average_rating: Nullable(Type.Number({ description: `0.5 to 5 stars, once ${DISCOVER_MIN_RATINGS} or more people have rated it` })),
+  ratings: Type.Integer(),
+})
+export type DiscoverGame = Static<typeof DiscoverGame>
+
+export const DiscoverPage = Type.Object({
+  results: Type.Array(DiscoverGame),
+  total: Type.Integer({ description: 'How many games match the filters (for "rating", only those rated enough)' }),
+  page: Type.Integer(),
+  pages: Type.Integer(),
+})
+export type DiscoverPage = Static<typeof DiscoverPage>
+
+const FilterCount = <T extends import('typebox').TSchema>(value: T) => Type.Object({ value, games: Type.Integer() })
+
+export const DiscoverFilters = Type.Object({
+  genres: Type.Array(FilterCount(Type.String()), { description: 'Every genre of the catalog, with how many games have it, most first' }),
+  platforms: Type.Array(FilterCount(Type.String())),
+  decades: Type.Array(FilterCount(Type.Integer()), { description: 'Newest first' }),
+})
+export type DiscoverFilters = Static<typeof DiscoverFilters>

@@ -1,8 +1,8 @@
-import { sql, type SelectQueryBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
 import type { Tables } from '../db/tables.js'
-import { createAnswerCache } from '../http/answer-cache.js'
+import { createCatalogAnswers } from './catalog-answers.js'
 import { searchNameOf } from './repository.js'
 
 /** How many index candidates are ranked in full for one search. */
@@ -24,37 +24,60 @@ export interface SearchCandidate extends SearchHit {
   search_name: string
   popularity: number
   provisional: boolean | number
+  /** How the name matches: EXACT_TIER, WORD_START_TIER, INSIDE_WORD_TIER, or FUZZY_TIER (only trigrams shared). */
+  tier: number
+}
+
+/** The games a search found, best first, and, when asked for, how many it found in all. */
+export interface SearchResult {
+  hits: SearchHit[]
+  total?: number
 }
 
 /**
  * Finds games by name, forgiving typos and unfinished words: "zelda breath", "celest", "witcher 3", "pokemon".
- * The database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) picks candidates; they are ranked here,
- * the same way on both: exact name, then name starting with the query, then a word starting with it, then
- * containing it, then trigram similarity. Within each tier catalog games come before provisional ones (added by
- * accounts, so anyone can name one after a catalog game), then popularity breaks ties. The candidate queries are
- * compiled once, here; a search is one of them, rarely two (see createSearchCandidates).
+ * The database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds the games and ranks them, the same
+ * way on both: the exact name, then names where a word starts with the query, then names containing it inside a
+ * word, then typo matches (trigram similarity), which only ever fill in after real matches. A name starting with
+ * the query is not a better match than one with a later word starting with it: "zelda" is as much "The Legend of
+ * Zelda: Breath of the Wild" as "Zelda II". Within each tier catalog games come before provisional ones (added by
+ * accounts, so anyone can name one after a catalog game), then the most popular, then the newest. The candidate
+ * queries are compiled once, here; a search is one of them, rarely two (see createSearchCandidates).
+ *
+ * `counted`, the total is the number of names matching the query as typed, and of typo matches among the
+ * candidates. When the candidates are all the index offered, those are all the matches; otherwise a count
+ * query says how many: the one search that may take a second query, and only the search page asks for it.
  */
-export function createGameSearch(db: Db): (query: string, limit: number) => Promise<SearchHit[]> {
+export function createGameSearch(db: Db): (query: string, limit: number, options?: { counted: boolean }) => Promise<SearchResult> {
   const findCandidates = createSearchCandidates(db)
-  return async (query, limit) => {
+  const countMatches = prepareMatchCount(db)
+  return async (query, limit, { counted } = { counted: false }) => {
     const needle = searchNameOf(query)
-    if (!needle) return []
+    if (!needle) return { hits: [], total: 0 }
     const candidates = await findCandidates(needle)
     const queryTrigrams = trigramsOf(needle)
-    return candidates
-      .map((candidate) => ({ candidate, tier: tierOf(candidate.search_name, needle), similarity: similarity(queryTrigrams, candidate.search_name) }))
-      .filter(({ tier, similarity }) => tier < FUZZY_TIER || similarity >= MIN_SIMILARITY)
+    const found = candidates
+      .map((candidate) => ({ candidate, similarity: candidate.tier === FUZZY_TIER ? similarity(queryTrigrams, candidate.search_name) : 1 }))
+      .filter(({ similarity }) => similarity >= MIN_SIMILARITY)
+    const typoMatches = found.filter(({ candidate }) => candidate.tier === FUZZY_TIER).length
+    const hits = found
       .sort(
-        (a, b) =>
+        ({ candidate: a, similarity: aSimilarity }, { candidate: b, similarity: bSimilarity }) =>
           a.tier - b.tier ||
-          Number(a.candidate.provisional) - Number(b.candidate.provisional) ||
-          (a.tier === FUZZY_TIER ? b.similarity - a.similarity : 0) ||
-          b.candidate.popularity - a.candidate.popularity ||
-          b.similarity - a.similarity ||
-          a.candidate.name.localeCompare(b.candidate.name),
+          Number(a.provisional) - Number(b.provisional) ||
+          bSimilarity - aSimilarity ||
+          // Of two typo matches as close, the one with less besides the query ("Dark Souls" for "dark sous").
+          (a.tier === FUZZY_TIER ? a.search_name.length - b.search_name.length : 0) ||
+          b.popularity - a.popularity ||
+          (b.release_year ?? 0) - (a.release_year ?? 0) ||
+          a.name.localeCompare(b.name),
       )
       .slice(0, limit)
-      .map(({ candidate: { search_name: _, popularity: __, provisional: ___, ...hit } }) => hit)
+      .map(({ candidate: { search_name: _, popularity: __, provisional: ___, tier: ____, ...hit } }) => hit)
+    if (!counted) return { hits }
+    const matches =
+      candidates.length < CANDIDATES ? candidates.filter(({ tier }) => tier < FUZZY_TIER).length : await countMatches(needle)
+    return { hits, total: matches + typoMatches }
   }
 }
 
@@ -77,40 +100,33 @@ export function createSearchCandidates(db: Db): (needle: string) => Promise<Sear
   }
 }
 
-/**
- * Search answers kept serialized, per query and limit, and checked on every request against the catalog's
- * version (migration 0008): a game added, deleted or renamed is in the very next answer. Popularity, a
- * tie-break that moves with every list change, is not in that version, so a kept answer's order is at most
- * `maxAgeMs` old (the popular games' period; 0 keeps nothing).
- */
-export function createSearchAnswers(
-  db: Db,
-  search: GameSearch,
-  { maxBytes, maxAgeMs, now = Date.now }: { maxBytes: number; maxAgeMs: number; now?: () => number },
-) {
-  const cache = createAnswerCache<null>(maxBytes)
-  const catalogVersion = prepareQuery<Record<string, never>, { version: number }>(db, () =>
-    db.selectFrom('catalog_version').select('version'),
-  )
-  return async (query: string, limit: number, serialize: (hits: SearchHit[]) => string): Promise<Buffer> => {
-    if (maxAgeMs === 0) return Buffer.from(serialize(await search(query, limit)))
-    const key = `${limit}:${searchNameOf(query)}`
-    const row = await catalogVersion.first({})
-    const version = `${row?.version}.${Math.floor(now() / maxAgeMs)}`
-    const kept = cache.get(key, version)
-    if (kept) return kept.body
-    return cache.set(key, version, Buffer.from(serialize(await search(query, limit))), null).body
-  }
+/** How a route answers a search: the hits alone, or a page of them with how many games match in all. */
+export type SearchForm = 'hits' | 'page'
+
+/** Search answers kept serialized (createCatalogAnswers), per form, limit and query as search reads it. */
+export function createSearchAnswers(db: Db, search: GameSearch, options: Parameters<typeof createCatalogAnswers>[1]) {
+  const answers = createCatalogAnswers(db, options)
+  return (form: SearchForm, query: string, limit: number, serialize: (result: SearchResult) => string): Promise<Buffer> =>
+    answers(`${form}:${limit}:${searchNameOf(query)}`, async () =>
+      Buffer.from(serialize(await search(query, limit, { counted: form === 'page' }))),
+    )
 }
 
-const FUZZY_TIER = 4
+const EXACT_TIER = 0
+const WORD_START_TIER = 1
+const INSIDE_WORD_TIER = 2
+const FUZZY_TIER = 3
 
-function tierOf(name: string, needle: string): number {
-  if (name === needle) return 0
-  if (name.startsWith(needle)) return 1
-  if (name.includes(` ${needle}`)) return 2
-  if (name.includes(needle)) return 3
-  return FUZZY_TIER
+/** The needle's LIKE patterns (a search name has no % or _ to escape). */
+function patternsOf(needle: string): MatchPatterns {
+  return { needle, wordStart: `% ${needle}%`, substring: `%${needle}%` }
+}
+
+interface MatchPatterns extends Record<string, unknown> {
+  needle: string
+  /** Matches a space and the search name: a word of the name starts with the needle. */
+  wordStart: string
+  substring: string
 }
 
 /** Trigrams of each word, padded as pg_trgm pads them: "zelda" → "  z", " ze", "zel", "eld", "lda", "da ". */
@@ -144,49 +160,86 @@ const CANDIDATE_COLUMNS = [
   'games.provisional',
 ] as const
 
-/** The best candidates for a needle, from the index that suits its length and the database. */
+type Param = <K extends keyof MatchPatterns & string>(name: K) => MatchPatterns[K]
+
+/** A name's tier for a needle, in SQL: the same on both databases. */
+function tierSql(param: Param) {
+  return sql<number>`case
+    when games.search_name = ${param('needle')} then ${sql.lit(EXACT_TIER)}
+    when (' ' || games.search_name) like ${param('wordStart')} then ${sql.lit(WORD_START_TIER)}
+    when games.search_name like ${param('substring')} then ${sql.lit(INSIDE_WORD_TIER)}
+    else ${sql.lit(FUZZY_TIER)} end`
+}
+
+/**
+ * The best candidates for a needle, from the index that suits its length and the database, in the order search
+ * ranks them (but for typo matches, whose similarity is measured afterwards), with how many names match.
+ */
 function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => Promise<SearchCandidate[]> {
-  const candidates = () =>
+  /** Candidates ranked by tier, catalog first, then `fuzzyRank` (ascending) for typo matches, popularity, recency. */
+  const candidates = (param: Param, fuzzyRank: RawBuilder<unknown>) =>
     db
       .selectFrom('games')
       .select(CANDIDATE_COLUMNS)
+      .select(tierSql(param).as('tier'))
       .$if(catalogOnly, (query) => query.where('games.provisional', '=', false))
-      .limit(CANDIDATES)
-  // Too short for trigrams: names that start with it, or have a word that does, the most popular first.
-  const byPrefix = prepareQuery<{ prefix: string; wordPrefix: string }, SearchCandidate>(db, (param) =>
-    candidates()
-      .where((eb) => eb.or([eb('games.search_name', 'like', param('prefix')), eb('games.search_name', 'like', param('wordPrefix'))]))
-      // Names starting with it rank above names with a later word starting with it: fetch those first.
-      .orderBy(sql`case when games.search_name like ${param('prefix')} then 0 else 1 end`)
+      .orderBy(tierSql(param))
+      .orderBy('games.provisional')
+      .orderBy(sql`case when ${tierSql(param)} = ${sql.lit(FUZZY_TIER)} then ${fuzzyRank} else 0 end`)
       .orderBy('games.popularity', 'desc')
-      .orderBy('games.search_name'),
+      .orderBy(sql`games.release_year desc nulls last`)
+      .orderBy('games.search_name')
+      .limit(CANDIDATES)
+  // Too short for trigrams: names with a word starting with it.
+  const byWordStart = prepareQuery<MatchPatterns, SearchCandidate>(db, (param) =>
+    candidates(param, sql`0`).where(sql<boolean>`(' ' || games.search_name) like ${param('wordStart')}`),
   )
   const byTrigrams = prepareTrigramMatches(db, candidates)
-  return (needle) =>
-    needle.length < 3 ? byPrefix.all({ prefix: `${needle}%`, wordPrefix: `% ${needle}%` }) : byTrigrams(needle)
+  return (needle) => (needle.length < 3 ? byWordStart.all(patternsOf(needle)) : byTrigrams(needle))
 }
 
 function prepareTrigramMatches(
   db: Db,
-  candidates: () => SelectQueryBuilder<Tables, 'games', SearchCandidate>,
+  candidates: (param: Param, fuzzyRank: RawBuilder<unknown>) => SelectQueryBuilder<Tables, 'games', SearchCandidate>,
 ): (needle: string) => Promise<SearchCandidate[]> {
   if (isPostgres(db)) {
     // <% is pg_trgm's word similarity above pg_trgm.word_similarity_threshold (set per connection, see
     // database.ts), answered from the GIN index; a plain substring is a candidate too.
-    const query = prepareQuery<{ needle: string; substring: string }, SearchCandidate>(db, (param) =>
-      candidates()
-        .where((eb) => eb.or([sql<boolean>`${param('needle')} <% games.search_name`, eb('games.search_name', 'like', param('substring'))]))
-        .orderBy(sql`word_similarity(${param('needle')}, games.search_name)`, 'desc'),
+    const query = prepareQuery<MatchPatterns, SearchCandidate>(db, (param) =>
+      candidates(param, sql`-word_similarity(${param('needle')}, games.search_name)`).where((eb) =>
+        eb.or([sql<boolean>`${param('needle')} <% games.search_name`, eb('games.search_name', 'like', param('substring'))]),
+      ),
     )
-    return (needle) => query.all({ needle, substring: `%${needle}%` })
+    return (needle) => query.all(patternsOf(needle))
   }
   // Any shared trigram makes a candidate; bm25 ranks names sharing more (and rarer) trigrams first.
-  const query = prepareQuery<{ match: string }, SearchCandidate>(db, (param) =>
-    matchingSearchIndex(candidates(), param('match')).orderBy(sql`bm25(games_search)`),
+  const query = prepareQuery<MatchPatterns & { anyTrigram: string }, SearchCandidate>(db, (param) =>
+    matchingSearchIndex(candidates(param, sql`bm25(games_search)`), param('anyTrigram')),
   )
   return (needle) => {
     const trigrams = new Set(Array.from({ length: needle.length - 2 }, (_, i) => needle.slice(i, i + 3)))
-    return query.all({ match: [...trigrams].map(ftsPhrase).join(' OR ') })
+    return query.all({ ...patternsOf(needle), anyTrigram: [...trigrams].map(ftsPhrase).join(' OR ') })
+  }
+}
+
+/** How many names match a needle as typed (a word starting with it, or containing it), from the same indexes. */
+function prepareMatchCount(db: Db): (needle: string) => Promise<number> {
+  type Count = { matches: number }
+  const count = () => db.selectFrom('games').select((eb) => eb.fn.countAll<number>().as('matches'))
+  const byWordStart = prepareQuery<{ pattern: string }, Count>(db, (param) =>
+    count().where(sql<boolean>`(' ' || games.search_name) like ${param('pattern')}`),
+  )
+  // On SQLite, the needle as an FTS5 phrase matches the names that contain it.
+  const containing = prepareQuery<{ pattern: string }, Count>(db, (param) =>
+    isPostgres(db) ? count().where('games.search_name', 'like', param('pattern')) : matchingSearchIndex(count(), param('pattern')),
+  )
+  return async (needle) => {
+    const { wordStart, substring } = patternsOf(needle)
+    const row =
+      needle.length < 3
+        ? await byWordStart.first({ pattern: wordStart })
+        : await containing.first({ pattern: isPostgres(db) ? substring : ftsPhrase(needle) })
+    return Number(row?.matches ?? 0)
   }
 }
 

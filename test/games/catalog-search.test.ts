@@ -179,17 +179,19 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
   it('answers exactly these hits, in this order (the same on SQLite and PostgreSQL)', async () => {
     const expected: Record<string, string[]> = {
       'wild hunt': ['The Witcher 3: Wild Hunt', 'Monster Hunter: World', 'Duck Hunt', 'The Legend of Zelda: Breath of the Wild'],
-      'dark sous': ['Dark Souls', 'Dark Souls III', 'Amnesia: The Dark Descent', 'Perfect Dark', 'Thief: The Dark Project'],
+      // Typo matches as close as each other: the shorter name first.
+      'dark sous': ['Dark Souls', 'Dark Souls III', 'Perfect Dark', 'Thief: The Dark Project', 'Amnesia: The Dark Descent'],
+      // Names with a word starting with the query, as popular as each other: the newest first.
       'grand theft': [
-        'Grand Theft Auto',
-        'Grand Theft Auto III',
-        'Grand Theft Auto IV',
         'Grand Theft Auto V',
+        'Grand Theft Auto IV',
         'Grand Theft Auto: San Andreas',
         'Grand Theft Auto: Vice City',
+        'Grand Theft Auto III',
+        'Grand Theft Auto',
       ],
-      'resident evil': ['Resident Evil', 'Resident Evil 2', 'Resident Evil 4', 'Resident Evil 7: Biohazard', 'Resident Evil Village'],
-      'metroid prime': ['Metroid Prime', 'Metroid', 'Metroid Dread', 'Metroid Fusion', 'Metroid: Zero Mission', 'Super Metroid'],
+      'resident evil': ['Resident Evil', 'Resident Evil Village', 'Resident Evil 7: Biohazard', 'Resident Evil 4', 'Resident Evil 2'],
+      'metroid prime': ['Metroid Prime', 'Metroid', 'Metroid Dread', 'Super Metroid', 'Metroid Fusion', 'Metroid: Zero Mission'],
     }
     for (const [query, names] of Object.entries(expected)) assert.deepEqual(await namesFor(query, '?limit=50'), names, query)
   })
@@ -199,12 +201,44 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
     assert.deepEqual((await namesFor('mario kart double dash'))[0], 'Mario Kart: Double Dash!!')
   })
 
-  it('ranks by match tier: names starting with the query, then names with a word starting with it', async () => {
-    const names = await namesFor('mario kart')
+  it('ranks a name with a later word starting with the query as high as one starting with it: "zelda" finds the newest first', async () => {
+    const names = await namesFor('zelda', '?limit=50')
 
-    const startsWith = catalogNames(/^Mario Kart/)
-    assert.deepEqual([...names.slice(0, startsWith.length)].sort(), [...startsWith].sort())
-    assert.equal(names[startsWith.length], 'Super Mario Kart')
+    assert.deepEqual([...names].sort(), catalogNames(/Zelda/).sort())
+    assert.deepEqual(names.slice(0, 3), [
+      'The Legend of Zelda: Echoes of Wisdom',
+      'The Legend of Zelda: Tears of the Kingdom',
+      'The Legend of Zelda: Breath of the Wild',
+    ])
+    assert.ok(names.indexOf('The Legend of Zelda: Breath of the Wild') < names.indexOf('Zelda II: The Adventure of Link'))
+  })
+
+  it('ranks the exact name first, then names with a word starting with the query, then names with it inside a word', async () => {
+    assert.deepEqual((await namesFor('fallout')).slice(0, 2), ['Fallout', 'Fallout 4'])
+    // Typo matches ("A Short Hike") come after them.
+    assert.deepEqual((await namesFor('shock')).slice(0, 3), ['System Shock 2', 'BioShock Infinite', 'BioShock'])
+  })
+
+  it('answers the search page with the hits and how many games match in all, typo matches included', async () => {
+    const page = await call(current().app, 'GET', '/api/games/search/?q=shock&limit=2')
+
+    assert.equal(page.status, 200, page.text)
+    assert.deepEqual(page.body, { results: (await search('shock', '?limit=2')).body, total: (await namesFor('shock', '?limit=50')).length })
+    const zelda = await call(current().app, 'GET', '/api/games/search/?q=zelda&limit=1')
+    assert.equal((zelda.body as { total: number }).total, catalogNames(/Zelda/).length)
+    // More names match than search ranks in full (100): they are counted apart.
+    for (let i = 1; i <= 120; i++) await insertGame(current().db, { name: `Zorblax Saga ${i}` })
+    await insertGame(current().db, { name: 'Megazorblaxian' })
+    const many = await call(current().app, 'GET', '/api/games/search/?q=zorblax&limit=1')
+    assert.deepEqual(many.body, { results: [{ ...(many.body as { results: object[] }).results[0], name: 'Zorblax Saga 1' }], total: 121 })
+    const none = await call(current().app, 'GET', '/api/games/search/?q=qqqqxxxx')
+    assert.deepEqual(none.body, { results: [], total: 0 })
+  })
+
+  it('refuses a search page without a query, or with a field it does not know, with 400', async () => {
+    assert.equal((await call(current().app, 'GET', '/api/games/search/')).status, 400)
+    assert.equal((await call(current().app, 'GET', '/api/games/search/?q=')).status, 400)
+    assert.equal((await call(current().app, 'GET', '/api/games/search/?q=mario&sort=name')).status, 400)
   })
 
   it('answers 10 hits by default and honours ?limit', async () => {
@@ -217,8 +251,8 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
     const fifty = await namesFor('super', '?limit=50')
     assert.deepEqual(fifty.slice(0, 10), tenByDefault)
     assert.ok(fifty.length > 10 && fifty.length <= 50)
-    // Every game named "Super …" is there, first.
-    const superNames = catalogNames(/^Super /)
+    // Every game with a word starting with "super" is there, first.
+    const superNames = catalogNames(/(^|\W)Super/)
     assert.deepEqual([...fifty.slice(0, superNames.length)].sort(), [...superNames].sort())
   })
 
@@ -246,14 +280,14 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
     assert.deepEqual(await namesFor('!!!'), [])
   })
 
-  it('breaks ties within a match tier by popularity (players), then by name', async () => {
-    // "mass effec" starts all three names: one tier, so name order until people play them.
-    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
+  it('breaks ties within a match tier by popularity (players), then by release, newest first', async () => {
+    // "mass effec" starts all three names: one tier, so the newest first until people play them.
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])
 
-    await makePopular('mass-effect-3', 2)
+    await makePopular('mass-effect', 2)
     await makePopular('mass-effect-2', 1)
 
-    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
   })
 
   it('puts a popular game first among names starting with the query', async () => {
@@ -274,28 +308,36 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
       const response = await call(current().app, 'POST', `/api/actions/${action}/`, { token: user.token, body: { game, value: true } })
       assert.equal(response.status, 200)
     }
-    await makePopular('mass-effect-3', 2)
+    await makePopular('mass-effect', 2)
 
-    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 2', 'Mass Effect 3', 'Mass Effect'])
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 2', 'Mass Effect', 'Mass Effect 3'])
   })
 
-  it('never lets popularity lift a weaker match above a better one', async () => {
-    await makePopular('super-mario-kart', 3)
+  it('never lets popularity lift a typo match above a real one: "mario" answers every Mario game before any Marvel game', async () => {
+    await makePopular('marvel-snap', 3)
+    await makePopular('marvels-spider-man', 3)
 
-    const names = await namesFor('mario kart')
+    const names = await namesFor('mario', '?limit=50')
 
-    // "Super Mario Kart" only has a word starting with the query: it stays after every "Mario Kart …".
-    assert.equal(names.indexOf('Super Mario Kart'), catalogNames(/^Mario Kart/).length)
+    const mario = catalogNames(/Mario/)
+    assert.deepEqual([...names.slice(0, mario.length)].sort(), [...mario].sort())
+    for (const name of names.slice(mario.length)) assert.doesNotMatch(name, /Mario/)
+  })
+
+  it('never lets popularity lift a name containing the query inside a word above one with a word starting with it', async () => {
+    await makePopular('bioshock', 3)
+
+    assert.deepEqual((await namesFor('shock')).slice(0, 3), ['System Shock 2', 'BioShock', 'BioShock Infinite'])
   })
 
   it('forgets popularity that was taken back', async () => {
-    const { game, users } = await makePopular('mass-effect-3', 1)
-    assert.equal((await namesFor('mass effec', '?limit=3'))[0], 'Mass Effect 3')
+    const { game, users } = await makePopular('mass-effect', 1)
+    assert.equal((await namesFor('mass effec', '?limit=3'))[0], 'Mass Effect')
 
     const undo = await call(current().app, 'POST', '/api/actions/log/', { token: users[0]!.token, body: { game, value: false } })
     assert.equal(undo.status, 200)
 
-    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
+    assert.deepEqual(await namesFor('mass effec', '?limit=3'), ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])
   })
 
   // A one-letter query matches far more names than the 100 candidates the database hands over for ranking
@@ -307,18 +349,17 @@ describeEachDatabase('GET /api/games/search/:name on the shipped catalog', (curr
   })
 
   for (const letter of ['s', 't', 'm']) {
-    it(`answers "${letter}" with names starting with it before names that only have a word starting with it`, async () => {
-      const startingWith = CATALOG.map((entry) => entry.name).filter((name) => searchNameOf(name).startsWith(letter))
-      assert.ok(startingWith.length > 50, `${startingWith.length} names start with "${letter}"`)
+    it(`answers "${letter}" with names that have a word starting with it, and counts them all`, async () => {
+      const withWord = CATALOG.map((entry) => entry.name).filter((name) => ` ${searchNameOf(name)}`.includes(` ${letter}`))
+      assert.ok(withWord.length > 50, `${withWord.length} names have a word starting with "${letter}"`)
 
-      const names = await namesFor(letter, '?limit=50')
+      const response = await call(current().app, 'GET', `/api/games/search/?q=${letter}&limit=50`)
 
-      assert.equal(names.length, 50)
-      assert.deepEqual(
-        names.filter((name) => !startingWith.includes(name)),
-        [],
-        `${startingWith.length} names start with "${letter}", yet these others were answered`,
-      )
+      assert.equal(response.status, 200, response.text)
+      const { results, total } = response.body as { results: { name: string }[]; total: number }
+      assert.equal(results.length, 50)
+      assert.deepEqual(results.filter(({ name }) => !withWord.includes(name)), [])
+      assert.equal(total, withWord.length)
     })
   }
 }, { popularCacheSeconds: 0 })

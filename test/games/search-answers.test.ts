@@ -71,14 +71,14 @@ describeEachDatabase('kept search answers', (current) => {
     let now = 1_000_000
     const answers = createSearchAnswers(db, counting, { maxBytes: 1 << 20, maxAgeMs: 60_000, now: () => now })
     const answer = async (query: string, limit: number) =>
-      (JSON.parse((await answers(query, limit, JSON.stringify)).toString()) as SearchHit[]).map((hit) => hit.name)
+      (JSON.parse((await answers('hits', query, limit, (result) => JSON.stringify(result.hits))).toString()) as SearchHit[]).map((hit) => hit.name)
 
     const first = await answer('mass effec', 3)
-    assert.deepEqual(first, ['Mass Effect', 'Mass Effect 2', 'Mass Effect 3'])
+    assert.deepEqual(first, ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])
     assert.deepEqual(await answer('Mass  Effec!', 3), first, 'the same query, spelled differently, is one answer')
     assert.deepEqual(searched, ['mass effec/3'])
 
-    assert.deepEqual(await answer('mass effec', 2), ['Mass Effect', 'Mass Effect 2'])
+    assert.deepEqual(await answer('mass effec', 2), ['Mass Effect 3', 'Mass Effect 2'])
     assert.deepEqual(searched, ['mass effec/3', 'mass effec/2'])
 
     await insertGame(db, { name: 'Mass Effect Zeta' })
@@ -88,11 +88,11 @@ describeEachDatabase('kept search answers', (current) => {
 
     // Popularity (not part of the catalog's version) moves: within the period the kept order stands, after it
     // the next request ranks afresh.
-    await db.updateTable('games').set({ popularity: 50 }).where('slug', '=', 'mass-effect-3').execute()
+    await db.updateTable('games').set({ popularity: 50 }).where('slug', '=', 'mass-effect').execute()
     assert.deepEqual(await answer('mass effec', 3), first)
     assert.equal(searched.length, 4)
     now += 60_000
-    assert.deepEqual(await answer('mass effec', 3), ['Mass Effect 3', 'Mass Effect', 'Mass Effect 2'])
+    assert.deepEqual(await answer('mass effec', 3), ['Mass Effect', 'Mass Effect 3', 'Mass Effect 2'])
     assert.equal(searched.length, 5)
   })
 })

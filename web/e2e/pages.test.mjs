@@ -86,6 +86,7 @@ const pagesOf = ({ list }) => [
   { name: 'signin', path: '/signin', check: (page) => page.getByRole('button', { name: 'Sign in' }) },
   // The first visible one: a narrow screen may hide a link of the same name (seen once at 375 px in CI).
   { name: 'search', path: '/search?q=hollow', check: (page) => page.getByRole('link', { name: /Hollow Knight/ }).filter({ visible: true }).first() },
+  { name: 'discover', path: '/discover?genre=Platform&sort=name', check: (page) => page.getByRole('status').filter({ hasText: /\d+ games/ }) },
   { name: 'game', path: '/games/celeste', check: (page) => page.getByText('The music carries you up the mountain.') },
   { name: 'profile', path: `/u/${alice.username}`, check: (page) => page.getByRole('list', { name: `${alice.username} is playing` }) },
   { name: 'profile-journal', path: `/u/${alice.username}/journal`, as: alice, check: (page) => page.getByRole('button', { name: 'Edit your review of Celeste' }) },

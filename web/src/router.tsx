@@ -30,6 +30,7 @@ export const router = createBrowserRouter([
       { path: 'signin', lazy: page(() => import('./pages/SignIn')) },
       { path: 'signup', lazy: page(() => import('./pages/SignUp')) },
       { path: 'search', lazy: page(() => import('./pages/Search')) },
+      { path: 'discover', lazy: page(() => import('./pages/Discover')) },
       { path: 'games/:slug', lazy: page(() => import('./pages/Game')) },
       { path: 'u/:username/year/:year', lazy: page(() => import('./pages/YearReview')) },
       { path: 'u/:username/:tab?', lazy: page(() => import('./pages/Profile')) },

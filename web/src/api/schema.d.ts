@@ -1620,6 +1620,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/games/discover/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browse the catalog by genre, platform, developer, year or decade, in an order, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only games first released in this decade: 1990 for the 1990s */
+                    decade?: number;
+                    /** @description Only games with this developer, spelled as the catalog spells it */
+                    developer?: string;
+                    /** @description Only games with this genre, spelled as the catalog spells it */
+                    genre?: string;
+                    limit?: number;
+                    page?: number;
+                    /** @description Only games with this platform, spelled as the catalog spells it */
+                    platform?: string;
+                    /** @description popular_week: most activity in the last 7 days; popular: most people with it in their library; rating: highest average rating, among games rated by 3 or more people only; newest: latest release first; name: A to Z */
+                    sort?: "popular_week" | "popular" | "rating" | "newest" | "name";
+                    /** @description Only games first released this year */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            page: number;
+                            pages: number;
+                            results: {
+                                /** @description 0.5 to 5 stars, once 3 or more people have rated it */
+                                average_rating: number | null;
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                ratings: number;
+                                release_year: number | null;
+                                slug: string;
+                            }[];
+                            /** @description How many games match the filters (for "rating", only those rated enough) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/games/discover/filters/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The genres, platforms and decades to browse by, with how many of the catalog's games each has */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first */
+                            decades: {
+                                games: number;
+                                value: number;
+                            }[];
+                            /** @description Every genre of the catalog, with how many games have it, most first */
+                            genres: {
+                                games: number;
+                                value: string;
+                            }[];
+                            platforms: {
+                                games: number;
+                                value: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/games/popular/": {
         parameters: {
             query?: never;
@@ -1657,6 +1789,70 @@ export interface paths {
                             release_year: number | null;
                             slug: string;
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/games/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find games by name, as the search above, with how many games match in all */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                release_year: number | null;
+                                slug: string;
+                            }[];
+                            /** @description How many games match: every name with the query in it, and the typo matches among the closest names */
+                            total: number;
+                        };
                     };
                 };
                 /** @description Default Response */

@@ -49,6 +49,9 @@ function TopBar() {
           />
         </form>
         <nav className="topbar-nav" aria-label="Account">
+          <NavLink to="/discover" className="nav-link">
+            Discover
+          </NavLink>
           {auth.signedIn ? (
             <>
               <NavLink to="/lists/new" className="nav-link">

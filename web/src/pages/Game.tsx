@@ -10,6 +10,7 @@ import { PlayPanel } from '../components/Playthroughs'
 import { RatingInput } from '../components/RatingInput'
 import { Reviews } from '../components/Reviews'
 import { ErrorState, Skeleton } from '../components/States'
+import { discoverLink } from '../lib/discover'
 import { formatDay, plural } from '../lib/format'
 import { useGame } from '../lib/game'
 import { useTitle } from '../lib/hooks'
@@ -269,14 +270,9 @@ export default function Game() {
           <div className="game-details">
             {g.summary && <p className="game-summary">{g.summary}</p>}
             <dl className="facts">
-              <TagFact label="Platforms" values={g.platforms} />
-              <TagFact label="Genres" values={g.genres} />
-              {g.developers.length > 0 && (
-                <>
-                  <dt>Developers</dt>
-                  <dd>{g.developers.join(', ')}</dd>
-                </>
-              )}
+              <TagFact label="Platforms" values={g.platforms} filter="platform" />
+              <TagFact label="Genres" values={g.genres} filter="genre" />
+              <TagFact label="Developers" values={g.developers} filter="developer" />
             </dl>
           </div>
         </div>
@@ -293,7 +289,7 @@ export default function Game() {
 }
 
 /** One line of the facts list: a label and its values as tags; nothing when there are none. */
-function TagFact({ label, values }: { label: string; values: string[] }) {
+function TagFact({ label, values, filter }: { label: string; values: string[]; filter: 'platform' | 'genre' | 'developer' }) {
   if (values.length === 0) return null
   return (
     <>
@@ -302,7 +298,7 @@ function TagFact({ label, values }: { label: string; values: string[] }) {
         <ul className="tags">
           {values.map((value) => (
             <li key={value} className="tag">
-              {value}
+              <Link to={discoverLink(filter, value)}>{value}</Link>
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSearchParams } from 'react-router'
-import { useGameSearch } from '../components/GameCombobox'
+import { api, unwrap } from '../api/client'
 import { GameCard, GameGrid } from '../components/GameCover'
 import { PeopleResults } from '../components/People'
 import { Empty, ErrorState, GridSkeleton } from '../components/States'
@@ -9,7 +10,13 @@ export default function Search() {
   const [params, setParams] = useSearchParams()
   const query = (params.get('q') ?? '').trim()
   useTitle(query ? `Search: ${query}` : 'Search')
-  const search = useGameSearch(query, 50)
+  const search = useQuery({
+    queryKey: ['search-page', query],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/games/search/', { params: { query: { q: query, limit: 50 } }, signal })),
+    enabled: query.length > 0,
+    staleTime: 60_000,
+    placeholderData: keepPreviousData,
+  })
   return (
     <div className="search-page">
       <h1 className="page-title">{query ? <>Games matching “{query}”</> : 'Search games'}</h1>
@@ -37,14 +44,20 @@ export default function Search() {
         <GridSkeleton count={12} />
       ) : search.isError ? (
         <ErrorState error={search.error} retry={() => search.refetch()} />
-      ) : search.data.length === 0 ? (
+      ) : search.data.total === 0 ? (
         <Empty>No games match “{query}”.</Empty>
       ) : (
-        <GameGrid label="Results">
-          {search.data.map((hit) => (
-            <GameCard key={hit.id} game={hit} caption={hit.release_year ?? undefined} />
-          ))}
-        </GameGrid>
+        <>
+          <p className="search-count" role="status">
+            {search.data.total === 1 ? '1 game matches' : `${search.data.total.toLocaleString()} games match`}
+            {search.data.total > search.data.results.length && `: the best ${search.data.results.length} are shown`}
+          </p>
+          <GameGrid label="Results">
+            {search.data.results.map((hit) => (
+              <GameCard key={hit.id} game={hit} caption={hit.release_year ?? undefined} />
+            ))}
+          </GameGrid>
+        </>
       )}
     </div>
   )
