@@ -8,6 +8,7 @@ import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
 import { COMPLETION_LEVELS, hoursOf, playthroughMinutesSql } from '../stats/playtime.js'
+import { igdbCoverUrl, igdbSlugOf } from './igdb.js'
 import { checkedGameName } from './input.js'
 import { recordGameAddition, requireNewGameAllowance, type GameAdder } from './provisional.js'
 import { TIME_TO_BEAT_MIN_PEOPLE, type GameDetails, type ViewerState } from './schemas.js'
@@ -119,6 +120,9 @@ export interface GameReference {
   game?: number
   igdb?: string
   name?: string
+  /** The original client's IGDB slug and cover image id of a game we lack: kept when it is added. */
+  slug?: string
+  cover_id?: string | null
 }
 
 const SEND_THE_NAME = 'Game not found. Send its "name" with the "igdb" id to add it.'
@@ -156,10 +160,12 @@ export async function resolveGameId(db: Db, reference: GameReference, adder: Gam
   if (id !== undefined) return id
   if (!name) throw notFound(SEND_THE_NAME)
   await requireNewGameAllowance(db, adder, ['igdb'])
-  return addProvisionalGame(db, { igdb: reference.igdb as string, name }, adder.userId)
+  const slug = igdbSlugOf(reference.slug)
+  const input = { igdb: reference.igdb as string, name, ...(slug && { slug }), cover_url: igdbCoverUrl(reference.cover_id) }
+  return addProvisionalGame(db, input, adder.userId)
 }
 
-async function addProvisionalGame(db: Db, input: { igdb: string; name: string }, userId: number): Promise<number> {
+async function addProvisionalGame(db: Db, input: GameInput & { igdb: string }, userId: number): Promise<number> {
   // Another request may add the same game (same igdb, same slug) at this moment: ON CONFLICT DO NOTHING, on any
   // unique index, waits for it and inserts nothing (no error, which would abort a PostgreSQL transaction), and
   // the look that follows finds theirs. If only the slug clashed (another game), try again with a fresh slug.
