@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router'
 import { useGameSearch } from '../components/GameCombobox'
 import { GameCard, GameGrid } from '../components/GameCover'
+import { ProposeGame } from '../components/ProposeGame'
 import { Empty, ErrorState, GridSkeleton } from '../components/States'
 import { useTitle } from '../lib/hooks'
 
@@ -44,6 +45,7 @@ export default function Search() {
           ))}
         </GameGrid>
       )}
+      {query && search.isSuccess && <ProposeGame name={query} />}
     </div>
   )
 }
