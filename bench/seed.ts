@@ -190,6 +190,10 @@ export async function seed(url: string, scale: Scale, log: (line: string) => voi
     await insertBatched(db, [...ratings.values()], (trx, batch) => trx.insertInto('ratings').values(batch).execute())
     ratings.clear()
     await insertBatched(db, activities, (trx, batch) => trx.insertInto('activities').values(batch).execute())
+    // Every follower's feed holds what the people they follow did, as the app's deliveries would have left it.
+    log(`${scale.name}: feeds`)
+    await sql`insert into feed_inbox (reader_id, activity_id)
+      select f.follower_id, a.id from follows f join activities a on a.user_id = f.followee_id`.execute(db)
 
     // Fresh statistics and visibility maps, so the query planners see the data as it is and PostgreSQL can
     // answer from its indexes alone, as it would after autovacuum.

@@ -14,6 +14,7 @@ import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, typ
 import { trackInFlightRequests } from './http/in-flight.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, markAnswer, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
+import { peopleRoutes } from './people/routes.js'
 import { gamesRoutes } from './games/routes.js'
 import { actionsRoutes } from './actions/routes.js'
 import { journalRoutes } from './journal/routes.js'
@@ -21,6 +22,7 @@ import { listsRoutes } from './lists/routes.js'
 import { statsRoutes } from './stats/routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { activityRoutes } from './activity/routes.js'
+import { startFeedDelivery } from './activity/inbox.js'
 import { playthroughsRoutes } from './playthroughs/routes.js'
 import { registerWebApp } from './web/site.js'
 import { yearReviewRoutes } from './yearreview/routes.js'
@@ -108,9 +110,11 @@ export async function buildApp(options: AppOptions) {
   app.decorateRequest('session', null)
   const inFlight = trackInFlightRequests(app)
   const importWork = createImportWork(db, { newGames: config.newGames, log: app.log, sweep: true })
+  const feedDelivery = startFeedDelivery(db, app.log)
   app.addHook('onClose', async () => {
     await inFlight.drained(CLOSE_GRACE_MS)
     await importWork.close()
+    await feedDelivery.close()
     await limiter.close()
     await readLimiter.close()
     await db.destroy()
@@ -171,6 +175,7 @@ export async function buildApp(options: AppOptions) {
   const auth = createAuthHooks(db)
   await app.register(healthRoutes, { db, replica })
   await app.register(usersRoutes, { db, reads, config, auth, throttles, signInGuard })
+  await app.register(peopleRoutes, { reads, auth })
   await app.register(gamesRoutes, { db, reads, config, auth })
   await app.register(actionsRoutes, { db, config, auth })
   await app.register(journalRoutes, { db, reads, config, auth })

@@ -13,6 +13,8 @@ export interface Config {
   tokenTtlHours: number
   corsOrigins: string[]
   logLevel: string
+  /** How log lines are written: pino's JSON lines, or one readable line per request for a person at a terminal. */
+  logFormat: LogFormat
   /** IGDB access for search; null (nothing reaches the network) unless both credentials are set. */
   igdb: IgdbConfig | null
   /** Processes serving the port (node:cluster); 1 runs the server in this process. */
@@ -39,6 +41,8 @@ export interface Config {
   steamApiUrl: string
 }
 
+export type LogFormat = 'json' | 'pretty'
+
 export interface NewGameLimits {
   /** In one request (a list names many games at once). */
   perRequest: number
@@ -57,7 +61,7 @@ export interface IgdbConfig {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/overworld.db'
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL
   return {
     port: readInteger(env, 'PORT', 8000, { min: 0, max: 65535 }),
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: readLogFormat(env.LOG_FORMAT, stdoutIsTerminal),
     igdb: readIgdb(env),
     workers: readWorkers(env, databaseUrl),
     pgPoolSize: readInteger(env, 'PG_POOL_SIZE', 10, { min: 1, max: 1000 }),
@@ -118,6 +123,13 @@ function readReplicaUrl(env: NodeJS.ProcessEnv, databaseUrl: string): string | n
     throw new Error('DATABASE_READ_URL needs DATABASE_URL to be PostgreSQL too: it names a read replica of that database')
   }
   return url
+}
+
+/** A person at a terminal reads lines; anything else (a file, a log collector) gets JSON unless told otherwise. */
+function readLogFormat(raw: string | undefined, stdoutIsTerminal: boolean): LogFormat {
+  if (raw === undefined || raw === '') return stdoutIsTerminal ? 'pretty' : 'json'
+  if (raw === 'json' || raw === 'pretty') return raw
+  throw new Error(`LOG_FORMAT must be json or pretty, got "${raw}"`)
 }
 
 function readNewGameLimits(env: NodeJS.ProcessEnv): NewGameLimits {

@@ -1,9 +1,12 @@
 import cluster from 'node:cluster'
+import type { AddressInfo } from 'node:net'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { openDatabase, type Db } from './db/database.js'
+import { describeDatabase, openDatabase, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { fillCatalogSummaries, loadCatalogIfEmpty } from './games/catalog.js'
+import { loggerOptions } from './logging.js'
+import { isWebAppBuilt } from './web/site.js'
 
 const config = loadConfig()
 
@@ -35,11 +38,7 @@ async function serve(config: Config): Promise<void> {
     config,
     db,
     replica,
-    logger: {
-      level: config.logLevel,
-      // Tokens travel in the Authorization header; never let a log line carry one.
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
+    logger: loggerOptions(config),
   })
 
   let closing = false
@@ -59,6 +58,22 @@ async function serve(config: Config): Promise<void> {
     })
   }
   await app.listen({ port: config.port, host: config.host })
+  // Said once, by the only process or the first worker.
+  if (cluster.isPrimary || cluster.worker?.id === 1) app.log.info(startLine(config, (app.server.address() as AddressInfo).port))
+}
+
+/** `Overworld is running: site http://127.0.0.1:8000/  API …/api/  docs …/docs (SQLite ./data/overworld.db)` */
+function startLine(config: Config, port: number): string {
+  const base = `http://${browsableHost(config.host)}:${port}`
+  const site = isWebAppBuilt() ? `site ${base}/` : 'site not built (npm run build:web)'
+  const workers = config.workers > 1 ? `, ${config.workers} worker processes` : ''
+  return `Overworld is running: ${site}  API ${base}/api/  docs ${base}/docs (${describeDatabase(config.databaseUrl)}${workers})`
+}
+
+/** Where a browser on this machine reaches a server listening on `host`: all addresses include localhost. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
 }
 
 /** WORKERS=N: N processes share the port; one that dies is replaced, SIGTERM stops them all gracefully. */

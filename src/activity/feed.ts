@@ -1,132 +1,41 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
-import type { ActivityType } from '../db/tables.js'
-import { pageOf } from '../http/cursor.js'
+import { activityPageJson, activityPageQuery, type ActivityPageRow } from './items.js'
 
 type FeedPageParameters = {
   viewerId: number
-  /** The page's rows and one more, whose presence says there is a next page. */
-  take: number
+  limit: number
   /** The cursor: the id of the last activity shown. */
   before?: number
 }
 
 /** The feed read, compiled once (a first page and a next page). */
 export function createFeedReads(db: Db) {
-  const pageQuery = (withCursor: boolean) =>
-    prepareQuery<FeedPageParameters, FeedRow>(db, (param) =>
-      db
-        .selectFrom(
-          db
-            .selectFrom('activities')
-            .innerJoin('follows', 'follows.followee_id', 'activities.user_id')
-            .select('activities.id')
-            .where('follows.follower_id', '=', param('viewerId'))
-            .$if(withCursor, (q) => q.where('activities.id', '<', param('before') as number))
-            .orderBy('activities.id', 'desc')
-            .limit(param('take'))
-            .as('page'),
-        )
-        .innerJoin('activities as a', 'a.id', 'page.id')
-        .innerJoin('users as u', 'u.id', 'a.user_id')
-        .leftJoin('games as g', 'g.id', 'a.game_id')
-        .leftJoin('journal_entries as e', 'e.id', 'a.entry_id')
-        .leftJoin('lists as l', 'l.id', 'a.list_id')
-        .leftJoin('users as t', 't.id', 'a.target_user_id')
-        .select([
-          'a.id',
-          'a.type',
-          'a.created_at',
-          'a.half_stars',
-          'u.id as user_id',
-          'u.username',
-          'u.gravatar',
-          'g.id as game_id',
-          'g.igdb as game_igdb',
-          'g.name as game_name',
-          'g.slug as game_slug',
-          'g.cover_url as game_cover_url',
-          'e.id as entry_id',
-          'e.user_id as entry_user_id',
-          'e.entry_type',
-          'e.played_on',
-          'e.review',
-          'e.spoilers',
-          'l.id as list_id',
-          'l.title as list_title',
-          't.id as target_id',
-          't.username as target_username',
-        ])
-        .orderBy('a.id', 'desc'),
-    )
-  const pages = { first: pageQuery(false), next: pageQuery(true) }
+  const pages = { first: feedPageQuery(db, false), next: feedPageQuery(db, true) }
 
   /**
-   * A page of what the people someone follows did, newest first, in one query: the page's activity ids are
-   * picked from the indexes alone, and only those rows are joined with whatever each is about. The cursor is the
-   * id of the last row shown.
+   * A page of what the people someone follows did, newest first, as the JSON text of an ActivityPage. The cursor
+   * is the id of the last item shown.
    */
-  async function findFeedPage(viewerId: number, before: number | undefined, limit: number) {
-    const rows = await (before === undefined ? pages.first : pages.next).all({
-      viewerId,
-      take: limit + 1,
-      ...(before !== undefined && { before }),
-    })
-    const page = pageOf(rows, limit, (last) => [last.id])
-    return { results: page.results.map(feedItemOf), next: page.next }
+  async function findFeedPageJson(viewerId: number, before: number | undefined, limit: number): Promise<string> {
+    const query = before === undefined ? pages.first : pages.next
+    return activityPageJson(await query.first({ viewerId, limit, ...(before !== undefined && { before }) }))
   }
 
-  return { findFeedPage }
+  return { findFeedPageJson }
 }
 
-interface FeedRow {
-  id: number
-  type: ActivityType
-  created_at: string
-  half_stars: number | null
-  user_id: number
-  username: string
-  gravatar: string
-  game_id: number | null
-  game_igdb: string | null
-  game_name: string | null
-  game_slug: string | null
-  game_cover_url: string | null
-  entry_id: number | null
-  entry_user_id: number | null
-  entry_type: string | null
-  played_on: string | null
-  review: string | null
-  spoilers: boolean | number | null
-  list_id: number | null
-  list_title: string | null
-  target_id: number | null
-  target_username: string | null
-}
-
-function feedItemOf(row: FeedRow) {
-  return {
-    id: row.id,
-    type: row.type,
-    created_at: row.created_at,
-    user: { id: row.user_id, username: row.username, gravatar: row.gravatar },
-    game:
-      row.game_id === null
-        ? null
-        : { id: row.game_id, igdb: row.game_igdb, name: row.game_name as string, slug: row.game_slug as string, cover_url: row.game_cover_url },
-    rating: row.half_stars === null ? null : row.half_stars / 2,
-    entry:
-      row.entry_id === null
-        ? null
-        : {
-            id: row.entry_id,
-            user_id: row.entry_user_id as number,
-            entry_type: row.entry_type as string,
-            date: row.played_on as string,
-            review: row.review,
-            spoilers: !!row.spoilers,
-          },
-    list: row.list_id === null ? null : { id: row.list_id, title: row.list_title as string },
-    target: row.target_id === null ? null : { id: row.target_id, username: row.target_username as string },
-  }
+/** The page's ids are read down the reader's inbox (src/activity/inbox.ts). */
+function feedPageQuery(db: Db, withCursor: boolean) {
+  return prepareQuery<FeedPageParameters, ActivityPageRow>(db, (param) => {
+    // The reader's delivered activities whose authors they still follow.
+    const delivered = sql`select inbox.activity_id as id from feed_inbox inbox
+      join activities done on done.id = inbox.activity_id
+      join follows follow on follow.follower_id = inbox.reader_id and follow.followee_id = done.user_id
+      where inbox.reader_id = ${param('viewerId')}`
+    const page = sql`${delivered} ${withCursor ? sql`and inbox.activity_id < ${param('before')}` : sql``}
+      order by inbox.activity_id desc limit ${param('limit')}`
+    return activityPageQuery(db, page, (lastId) => sql`${delivered} and inbox.activity_id < ${lastId}`)
+  })
 }

@@ -2,12 +2,14 @@ import type { Insertable } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { ActivitiesTable, ActivityType } from '../db/tables.js'
 import { timestamp } from '../db/time.js'
+import { deliverActivity } from './inbox.js'
 
 export type NewActivity = Omit<Insertable<ActivitiesTable>, 'id' | 'created_at'>
 
-/** Adds an action to the log the feed and the popular games are read from. */
+/** Adds an action to the log the popular games are read from, and to its author's followers' feeds. */
 export async function recordActivity(db: Db, activity: NewActivity): Promise<void> {
-  await db.insertInto('activities').values({ ...activity, created_at: timestamp() }).execute()
+  const { id } = await db.insertInto('activities').values({ ...activity, created_at: timestamp() }).returning('id').executeTakeFirstOrThrow()
+  await deliverActivity(db, { id, user_id: activity.user_id })
 }
 
 /** Takes an undone action (an unlike, an unfollow, a removed rating) out of the log. */

@@ -5,7 +5,8 @@ import { CursorQuery, Page } from '../http/cursor.js'
 import { Nullable } from '../http/schemas.js'
 import { UserBadge } from '../users/schemas.js'
 
-export const FeedItem = Type.Object({
+/** Something a person did, with whatever it is about: the feed's items and a profile's activity. */
+export const ActivityItem = Type.Object({
   id: Type.Integer(),
   type: Type.Unsafe<ActivityType>(
     Type.String({
@@ -31,5 +32,5 @@ export const FeedItem = Type.Object({
   target: Nullable(Type.Object({ id: Type.Integer(), username: Type.String() }, { description: 'The person followed, for follows' })),
 })
 
-export const FeedQuery = Type.Object(CursorQuery, { additionalProperties: false })
-export const FeedPage = Page(FeedItem)
+export const ActivityQuery = Type.Object(CursorQuery, { additionalProperties: false })
+export const ActivityPage = Page(ActivityItem)

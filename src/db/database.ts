@@ -32,6 +32,16 @@ export function databaseKind(url: string): DatabaseKind {
   throw new Error(`DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got "${url}"`)
 }
 
+/** Which database a URL names, for people to read: never its user or password. */
+export function describeDatabase(url: string): string {
+  if (databaseKind(url) === 'sqlite') {
+    const file = url.slice('sqlite:'.length)
+    return file === ':memory:' ? 'SQLite in memory, gone when the server stops' : `SQLite ${file}`
+  }
+  const { host, pathname } = new URL(url)
+  return `PostgreSQL ${host}${pathname}`
+}
+
 export interface DatabaseOptions {
   pgPoolSize?: number
   /** How long a PostgreSQL query may take before it fails (a 503 for a request); 0: no limit, for migrations. */

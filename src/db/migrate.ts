@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_answer_versions.js'
 import * as m0009 from './migrations/0009_playthroughs.js'
 import * as m0010 from './migrations/0010_playthroughs_from_journal.js'
 import * as m0011 from './migrations/0011_imports.js'
+import * as m0015 from './migrations/0015_feed_inbox.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0009_playthroughs': m0009,
   '0010_playthroughs_from_journal': m0010,
   '0011_imports': m0011,
+  '0015_feed_inbox': m0015,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -16,6 +16,8 @@ export interface Tables {
   lists: ListsTable
   list_items: ListItemsTable
   activities: ActivitiesTable
+  feed_inbox: FeedInboxTable
+  feed_deliveries: FeedDeliveriesTable
   retired_usernames: RetiredUsernamesTable
   game_additions: GameAdditionsTable
   catalog_version: CatalogVersionTable
@@ -225,6 +227,19 @@ export interface ActivitiesTable {
   target_user_id: number | null
   half_stars: number | null
   created_at: string
+}
+
+/** One activity in one reader's feed (src/activity/inbox.ts). */
+export interface FeedInboxTable {
+  reader_id: number
+  activity_id: number
+}
+
+/** An activity still being delivered to the feeds of its author's many followers, in the background. */
+export interface FeedDeliveriesTable {
+  activity_id: number
+  /** Every follower whose id is at most this has the activity in their feed. */
+  delivered_through: Generated<number>
 }
 
 /** A name an account renamed away from: until `retired_until`, no other account may take a look-alike of it. */

@@ -114,7 +114,8 @@ function sendNotModified(reply: FastifyReply): FastifyReply {
   return reply.code(304).send()
 }
 
-export function sendJsonBytes(reply: FastifyReply, body: Buffer): FastifyReply {
+/** Sends JSON already serialized (kept bytes, or JSON built by the database), as it is. */
+export function sendJsonBytes(reply: FastifyReply, body: Buffer | string): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(body)
 }
 

@@ -7,7 +7,7 @@ import { isCalendarDate } from '../journal/input.js'
 import { ENTRY_TYPE_CODES } from '../journal/schemas.js'
 
 /**
- * The original Overworld's Django `dumpdata` (see ../shared/spec/import-formats.md), read into what this instance
+ * The original Overworld's Django `dumpdata` (see docs/import-formats.md), read into what this instance
  * keeps of it. Every record is checked before anything is written, so a file that is not what it claims to be
  * is refused whole, saying which record is wrong. Models other than these four (content types, knox's sessions)
  * are not data and are left out.

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import { recordActivity, removeActivity } from '../activity/record.js'
+import { deliverToNewFollower, withdrawFromFormerFollower } from '../activity/inbox.js'
 import type { Db } from '../db/database.js'
 import { isoTimestamp, jsonAggregates, jsonArrayFrom, parseJson, type JsonColumn } from '../db/json.js'
 import { prepareQuery } from '../db/prepared.js'
@@ -270,6 +271,11 @@ export async function findFavorites(db: Db, userId: number): Promise<GameSummary
     .execute()
 }
 
+/** `followed_by_me` of a list of people: whether the viewer follows the person, who is `u` in the query. */
+export function followedByViewer(viewerId: number) {
+  return sql<boolean | number>`exists (select 1 from follows v where v.follower_id = ${viewerId} and v.followee_id = u.id)`.as('followed_by_me')
+}
+
 type FollowsPageParameters = {
   usernameKey: string
   /** The page's rows and one more, whose presence says there is a next page. */
@@ -301,19 +307,7 @@ export function createFollowsReads(db: Db) {
               .selectFrom('follows as f')
               .innerJoin('users as u', 'u.id', otherColumn)
               .select(['u.id', 'u.username', 'u.gravatar', 'u.bio', isoTimestamp(db, 'f.created_at').as('created_at')])
-              .$if(withViewer, (q) =>
-                q.select((eb) =>
-                  eb
-                    .exists(
-                      eb
-                        .selectFrom('follows as v')
-                        .select('v.followee_id')
-                        .where('v.follower_id', '=', param('viewerId') as number)
-                        .whereRef('v.followee_id', '=', 'u.id'),
-                    )
-                    .as('followed_by_me'),
-                ),
-              )
+              .$if(withViewer, (q) => q.select(followedByViewer(param('viewerId') as number)))
               .whereRef(ownColumn, '=', 'owner.id')
               .$if(withCursor, (q) =>
                 q.where(sql<boolean>`(f.created_at, ${sql.ref(otherColumn)}) < (${param('afterTime')}, ${param('afterId')})`),
@@ -376,9 +370,9 @@ export async function followUser(db: Db, followerId: number, followeeId: number,
     .values({ follower_id: followerId, followee_id: followeeId, created_at: timestamp() })
     .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
     .executeTakeFirst()
-  if (numInsertedOrUpdatedRows && logActivity) {
-    await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
-  }
+  if (!numInsertedOrUpdatedRows) return
+  await deliverToNewFollower(db, followerId, followeeId)
+  if (logActivity) await recordActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
 }
 
 /** Stops following a user (a no-op when not following). Run it in a transaction. */
@@ -390,5 +384,7 @@ export async function unfollowUser(db: Db, followerId: number, followeeId: numbe
     .executeTakeFirst()
   // Only the request that removed the follow removes its activity: one that removed nothing must not take away
   // the activity of a follow made meanwhile.
-  if (numDeletedRows > 0n) await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  if (numDeletedRows === 0n) return
+  await removeActivity(db, { user_id: followerId, type: 'follow', target_user_id: followeeId })
+  await withdrawFromFormerFollower(db, followerId, followeeId)
 }

@@ -65,7 +65,7 @@ export function usernameSkeleton(username: string): string {
  */
 const RESERVED_USERNAMES = [
   // paths of the Users API
-  'user', 'register', 'login', 'logout', 'logoutall', 'follow', 'unfollow', 'profile', 'me',
+  'user', 'register', 'login', 'logout', 'logoutall', 'follow', 'unfollow', 'profile', 'me', 'search', 'suggestions',
   // the site and its staff
   'admin', 'administrator', 'admins', 'root', 'superuser', 'sysadmin', 'system', 'staff', 'team', 'moderator',
   'moderators', 'mod', 'mods', 'support', 'help', 'helpdesk', 'security', 'official', 'overworld', 'owner',

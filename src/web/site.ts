@@ -9,13 +9,15 @@ export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname
 
 const SITE_PAGE_HEADERS = pageHeaders(SITE_CSP)
 
+export const isWebAppBuilt = (dist = WEB_DIST) => fs.existsSync(`${dist}index.html`)
+
 /**
  * Serves the web app at `/`: its files, and for every other page path its index.html, so the app's router
  * shows the page (or its own 404). Paths under /api stay the API's, with JSON 404s. Without a build, the
  * server is the API alone.
  */
 export async function registerWebApp(app: FastifyInstance, dist = WEB_DIST): Promise<boolean> {
-  if (!fs.existsSync(`${dist}index.html`)) return false
+  if (!isWebAppBuilt(dist)) return false
   await app.register(fastifyStatic, {
     root: dist,
     wildcard: false,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { recordActivity } from '../../src/activity/record.js'
 import type { ActivityType } from '../../src/db/tables.js'
 import { timestamp } from '../../src/db/time.js'
 import { insertGame } from '../../src/games/repository.js'
@@ -79,17 +80,13 @@ describeEachDatabase('GET /api/feed/', (current) => {
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await db()
-      .insertInto('activities')
-      .values({
-        user_id: user.id,
-        type: fields.review === undefined ? 'journal' : 'review',
-        game_id: game.id,
-        entry_id: id,
-        half_stars: fields.half_stars ?? null,
-        created_at: timestamp(),
-      })
-      .execute()
+    await recordActivity(db(), {
+      user_id: user.id,
+      type: fields.review === undefined ? 'journal' : 'review',
+      game_id: game.id,
+      entry_id: id,
+      half_stars: fields.half_stars ?? null,
+    })
     return id
   }
 
@@ -107,7 +104,7 @@ describeEachDatabase('GET /api/feed/', (current) => {
         .values(games.map((game, position) => ({ list_id: id, position, game_id: game.id, note: null })))
         .execute()
     }
-    await db().insertInto('activities').values({ user_id: user.id, type: 'list', list_id: id, created_at: timestamp() }).execute()
+    await recordActivity(db(), { user_id: user.id, type: 'list', list_id: id })
     return id
   }
 

@@ -116,6 +116,8 @@ const TABLE_SET = {
   lists: true,
   list_items: true,
   activities: true,
+  feed_inbox: true,
+  feed_deliveries: true,
   retired_usernames: true,
   game_additions: true,
   catalog_version: true,

@@ -1,4 +1,6 @@
+import type { Db } from '../../src/db/database.js'
 import type { StatsCounts } from '../../src/stats/schemas.js'
+import { insertUser } from '../../src/users/repository.js'
 
 /** The counts of someone who has done nothing yet. */
 export const ZERO_COUNTS: StatsCounts = {
@@ -26,3 +28,10 @@ export const newUserRow = (username: string) => ({
   avatar_seed: '0',
   use_gravatar: false,
 })
+
+/** Accounts straight into the database, by username: their ids by username. */
+export async function insertUsers(db: Db, ...usernames: string[]): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {}
+  for (const username of usernames) ids[username] = await insertUser(db, newUserRow(username))
+  return ids
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { recordActivity } from '../../src/activity/record.js'
 import type { Tables } from '../../src/db/tables.js'
 import { timestamp } from '../../src/db/time.js'
 import { insertGame } from '../../src/games/repository.js'
@@ -142,10 +143,7 @@ describeEachDatabase('your data: GET /api/users/me/export, DELETE /api/users/use
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await db()
-      .insertInto('activities')
-      .values({ user_id: user.id, type: review === null ? 'journal' : 'review', game_id: game.id, entry_id: id, created_at: timestamp() })
-      .execute()
+    await recordActivity(db(), { user_id: user.id, type: review === null ? 'journal' : 'review', game_id: game.id, entry_id: id })
     return id
   }
 
@@ -173,7 +171,7 @@ describeEachDatabase('your data: GET /api/users/me/export, DELETE /api/users/use
         .values(items.map(([game, note], position) => ({ list_id: id, position, game_id: game.id, note })))
         .execute()
     }
-    await db().insertInto('activities').values({ user_id: user.id, type: 'list', list_id: id, created_at: timestamp() }).execute()
+    await recordActivity(db(), { user_id: user.id, type: 'list', list_id: id })
     return id
   }
 

@@ -88,6 +88,7 @@ const pagesOf = ({ list }) => [
   { name: 'search', path: '/search?q=hollow', check: (page) => page.getByRole('link', { name: /Hollow Knight/ }).filter({ visible: true }).first() },
   { name: 'game', path: '/games/celeste', check: (page) => page.getByText('The music carries you up the mountain.') },
   { name: 'profile', path: `/u/${alice.username}`, check: (page) => page.getByRole('list', { name: `${alice.username} is playing` }) },
+  { name: 'profile-journal', path: `/u/${alice.username}/journal`, as: alice, check: (page) => page.getByRole('button', { name: 'Edit your review of Celeste' }) },
   { name: 'profile-games', path: `/u/${alice.username}/games`, check: (page) => page.getByRole('list', { name: 'played games' }) },
   { name: 'profile-reviews', path: `/u/${alice.username}/reviews`, check: (page) => page.getByText('The music carries you up the mountain.') },
   { name: 'profile-lists', path: `/u/${alice.username}/lists`, check: (page) => page.getByText('Mountains to climb') },

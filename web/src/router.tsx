@@ -1,6 +1,6 @@
-import { createBrowserRouter, useRouteError } from 'react-router'
+import { createBrowserRouter, useRouteError, type RouteObject } from 'react-router'
 import { Layout } from './components/Layout'
-import { ErrorState } from './components/States'
+import { ErrorState, Skeleton } from './components/States'
 
 function RouteError() {
   const error = useRouteError()
@@ -14,11 +14,18 @@ function RouteError() {
 // Every page is its own chunk: the first load carries only the shell and the page it shows.
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default })
 
+/**
+ * On the first load the page's chunk arrives after the shell: the layout shows, with this in its outlet, until
+ * it does (React Router's HydrateFallback, which lazy routes need even without server rendering).
+ */
+const withLoadingPage = (routes: RouteObject[]): RouteObject[] =>
+  routes.map((route) => ({ ...route, hydrateFallbackElement: <Skeleton lines={4} /> }))
+
 export const router = createBrowserRouter([
   {
     element: <Layout />,
     errorElement: <RouteError />,
-    children: [
+    children: withLoadingPage([
       { index: true, lazy: page(() => import('./pages/Home')) },
       { path: 'signin', lazy: page(() => import('./pages/SignIn')) },
       { path: 'signup', lazy: page(() => import('./pages/SignUp')) },
@@ -32,6 +39,6 @@ export const router = createBrowserRouter([
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
       { path: 'settings/import', lazy: page(() => import('./pages/Import')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
-    ],
+    ]),
   },
 ])

@@ -1185,6 +1185,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/activity/user/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a person did, newest first: played, liked, rated, reviewed, listed, followed…
+         * @description The items of the feed, for one person: what their followers see of them.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cursor of the next page; null on the last */
+                            next: string | null;
+                            results: {
+                                /** Format: date-time */
+                                created_at: string;
+                                entry: {
+                                    date: string;
+                                    entry_type: string;
+                                    id: number;
+                                    review: string | null;
+                                    spoilers: boolean;
+                                    user_id: number;
+                                } | null;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                } | null;
+                                id: number;
+                                list: {
+                                    id: number;
+                                    title: string;
+                                } | null;
+                                /** @description Stars, for ratings and rated journal entries */
+                                rating: number | null;
+                                /** @description The person followed, for follows */
+                                target: {
+                                    id: number;
+                                    username: string;
+                                } | null;
+                                /**
+                                 * @description What happened; says which of the fields below are set
+                                 * @enum {string}
+                                 */
+                                type: "played" | "liked" | "backlog" | "wishlist" | "rating" | "journal" | "review" | "review_like" | "list" | "follow";
+                                user: {
+                                    gravatar: string;
+                                    id: number;
+                                    username: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feed/": {
         parameters: {
             query?: never;
@@ -6446,6 +6560,176 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/search/{query}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find people by username; with a token, each says whether you follow them */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A username or part of one; case does not matter */
+                    query: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The exact username first, then usernames starting with the query, then containing it (for 3 characters or more), then usernames that look like it; the most followed first within each. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bio: string | null;
+                            /** @description With a token: whether you follow this person */
+                            followed_by_me?: boolean;
+                            /** @description How many people follow them */
+                            followers: number;
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People you may know: followed by people you follow, or reviewers of games you played */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description People followed by people you follow, the most followed among them first; then people who lately reviewed games you played. Never you, people you follow, or deactivated accounts. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bio: string | null;
+                            /** @description Present when people you follow follow them */
+                            followed_by?: {
+                                /** @description How many of the people you follow follow them */
+                                count: number;
+                                /** @description One of the people you follow who follow them */
+                                username: string;
+                            };
+                            /** @description Present when they lately reviewed games you played: the game of their latest such review */
+                            reviewed?: {
+                                /** @description How many of the games you played they reviewed lately */
+                                count: number;
+                                game: {
+                                    cover_url: string | null;
+                                    id: number;
+                                    /** @description IGDB id, when known */
+                                    igdb: string | null;
+                                    name: string;
+                                    slug: string;
+                                };
+                            };
+                            user: {
+                                gravatar: string;
+                                id: number;
+                                username: string;
+                            };
+                            /**
+                             * @example Followed by ada and 2 others you follow
+                             * @example Reviewed Hades, which you played
+                             */
+                            why: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

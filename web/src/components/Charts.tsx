@@ -81,10 +81,17 @@ export const counted = (items: { name: string; count: number }[]) => items.map((
 /** Named hours (the API's `{name, hours}`) as BarList items. */
 export const timed = (items: { name: string; hours: number }[]) => items.map(({ name, hours }) => ({ name, value: hours }))
 
-/** Big numbers with what they count, in tiles. */
+/** The most columns, up to `most`, that leave no tile alone on the last row. */
+function tileColumns(count: number, most: number): number {
+  for (let columns = Math.min(most, count); columns > 1; columns--) if (count % columns !== 1) return columns
+  return Math.min(most, count)
+}
+
+/** Big numbers with what they count, in tiles: as many a row as fit a wide or a narrow screen (see styles.css). */
 export function StatTiles({ tiles, label }: { tiles: [number | string, string][]; label?: string }) {
+  const columns = { '--tile-columns': tileColumns(tiles.length, 5), '--tile-columns-narrow': tileColumns(tiles.length, 3) }
   return (
-    <ul className="stat-tiles" aria-label={label}>
+    <ul className="stat-tiles stat-tiles-balanced" aria-label={label} style={columns as React.CSSProperties}>
       {tiles.map(([value, what]) => (
         <li key={what}>
           <strong>{value}</strong>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router'
 import type { FeedItem as Item } from '../api/types'
+import { useAuth } from '../auth'
 import { timeAgo } from '../lib/format'
 import { Avatar } from './Avatar'
 import { GameCover } from './GameCover'
@@ -11,7 +12,8 @@ function GameLink({ item }: { item: Item }) {
   return <Link to={`/games/${item.game.slug}`}>{item.game.name}</Link>
 }
 
-function what(item: Item): React.ReactNode {
+/** What happened, after the person's name; `viewerId`: who is reading, whom a follow may be of. */
+function what(item: Item, viewerId: number | undefined): React.ReactNode {
   switch (item.type) {
     case 'played':
       return <>played <GameLink item={item} /></>
@@ -37,6 +39,7 @@ function what(item: Item): React.ReactNode {
     case 'list':
       return item.list ? <>made a list, <Link to={`/lists/${item.list.id}`}>{item.list.title}</Link></> : <>made a list</>
     case 'follow':
+      if (item.target && item.target.id === viewerId) return <>followed you</>
       return item.target ? <>followed <Link to={`/u/${item.target.username}`}>{item.target.username}</Link></> : <>followed someone</>
     default:
       return <>did something</>
@@ -44,6 +47,7 @@ function what(item: Item): React.ReactNode {
 }
 
 export function FeedItem({ item }: { item: Item }) {
+  const auth = useAuth()
   return (
     <li className="feed-item">
       <Link to={`/u/${item.user.username}`} className="feed-avatar" tabIndex={-1} aria-hidden="true">
@@ -54,7 +58,7 @@ export function FeedItem({ item }: { item: Item }) {
           <Link to={`/u/${item.user.username}`} className="feed-user">
             {item.user.username}
           </Link>{' '}
-          {what(item)} {item.rating != null && <Stars rating={item.rating} />}{' '}
+          {what(item, auth.user?.id)} {item.rating != null && <Stars rating={item.rating} />}{' '}
           <time className="feed-time" dateTime={item.created_at}>
             {timeAgo(item.created_at)}
           </time>

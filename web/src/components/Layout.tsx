@@ -5,9 +5,22 @@ import { Avatar } from './Avatar'
 import { GameCombobox } from './GameCombobox'
 import { Skeleton } from './States'
 
+/**
+ * Sign-in and sign-up links that come back here afterwards: to this page, or on those pages to where they
+ * already lead.
+ */
+function useAuthLinks() {
+  const { pathname, search } = useLocation()
+  const onAuthPage = pathname === '/signin' || pathname === '/signup'
+  const next = onAuthPage ? new URLSearchParams(search).get('next') : pathname === '/' ? null : pathname + search
+  const query = next ? `?next=${encodeURIComponent(next)}` : ''
+  return { signIn: `/signin${query}`, signUp: `/signup${query}` }
+}
+
 function TopBar() {
   const auth = useAuth()
   const navigate = useNavigate()
+  const authLinks = useAuthLinks()
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -23,13 +36,14 @@ function TopBar() {
           role="search"
           className="topbar-search"
           onSubmit={(event) => event.preventDefault()}
-          aria-label="Search games"
+          aria-label="Search games and people"
         >
           <GameCombobox
-            label="Search games"
+            label="Search games and people"
             hideLabel
-            placeholder="Search games…"
+            placeholder="Search games and people…"
             onSelect={(hit) => navigate(`/games/${hit.slug}`)}
+            onSelectPerson={(person) => navigate(`/u/${person.user.username}`)}
             onSubmitText={(text) => navigate(`/search?q=${encodeURIComponent(text)}`)}
           />
         </form>
@@ -65,10 +79,10 @@ function TopBar() {
             </>
           ) : (
             <>
-              <NavLink to="/signin" className="nav-link">
+              <NavLink to={authLinks.signIn} className="nav-link">
                 Sign in
               </NavLink>
-              <NavLink to="/signup" className="button button-small">
+              <NavLink to={authLinks.signUp} className="button button-small">
                 Create account
               </NavLink>
             </>

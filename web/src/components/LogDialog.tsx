@@ -1,11 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
 import { api, unwrap } from '../api/client'
-import type { GameDetails, JournalBody } from '../api/types'
+import type { Entry, GameDetails } from '../api/types'
 import { today } from '../lib/format'
+import { useGame } from '../lib/game'
 import { Dialog } from './Dialog'
-import { errorsOf, Field, FormActions, FormErrors } from './Form'
+import { errorsOf, Field, FormActions, FormErrors, type FieldControlProps } from './Form'
 import { RatingInput } from './RatingInput'
+import { Skeleton } from './States'
 
 const ENTRY_TYPES = [
   ['finished', 'Finished'],
@@ -17,39 +19,91 @@ const ENTRY_TYPES = [
 
 type EntryType = (typeof ENTRY_TYPES)[number][0]
 
-function LogForm({ game, onDone }: { game: GameDetails; onDone: () => void }) {
+/** What the form edits: the fields of a journal entry a person writes, as the API takes them. */
+interface EntryFields {
+  date: string
+  entry_type: EntryType
+  platform: string | null
+  review: string | null
+  spoilers: boolean
+  liked: boolean
+  rating: number | null
+}
+
+/** Everything a journal entry shows up in: the game page, reviews, the journal, activity, feeds and stats. */
+export function refreshJournal(queryClient: QueryClient, slug: string): void {
+  for (const queryKey of [['game', slug], ['reviews'], ['journal'], ['activity'], ['feed'], ['profile'], ['stats'], ['year']]) {
+    void queryClient.invalidateQueries({ queryKey })
+  }
+}
+
+/** The value of the "Other…" choice: no platform name starts with a control character. */
+const OTHER = '\u0000other'
+
+/** One of the game's platforms, none, or "Other…", which opens a text box for any name. */
+function PlatformChoice({ platforms, value, onChange, errors }: { platforms: string[]; value: string; onChange: (value: string) => void; errors?: string[] }) {
+  const [other, setOther] = useState(value !== '' && !platforms.includes(value))
+  return (
+    <>
+      <Field label="Platform" errors={other ? undefined : errors} hint="Optional">
+        {(props: FieldControlProps) => (
+          <select
+            {...props}
+            value={other ? OTHER : value}
+            onChange={(e) => {
+              const chosen = e.target.value
+              setOther(chosen === OTHER)
+              onChange(chosen === OTHER ? '' : chosen)
+            }}
+          >
+            <option value="">Not saying</option>
+            {platforms.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+            <option value={OTHER}>Other…</option>
+          </select>
+        )}
+      </Field>
+      {other && (
+        <Field label="Other platform" errors={errors}>
+          {(props) => <input {...props} autoFocus maxLength={100} value={value} onChange={(e) => onChange(e.target.value)} />}
+        </Field>
+      )}
+    </>
+  )
+}
+
+/** The journal entry form: a new entry, or an edit of one. `save` sends it; the form closes once it is saved. */
+function EntryForm({
+  platforms,
+  initial,
+  slug,
+  save,
+  onDone,
+}: {
+  platforms: string[]
+  initial: EntryFields
+  slug: string
+  save: (fields: EntryFields) => Promise<unknown>
+  onDone: () => void
+}) {
   const queryClient = useQueryClient()
-  const platformsId = useId()
-  const [form, setForm] = useState({
-    date: today(),
-    entry_type: 'finished' as EntryType,
-    platform: game.platforms.length === 1 ? (game.platforms[0] ?? '') : '',
-    review: '',
-    spoilers: false,
-    liked: game.viewer?.liked ?? false,
-    rating: game.viewer?.rating ?? null,
-  })
-  const save = useMutation({
-    mutationFn: () => {
-      const body: JournalBody = {
-        game: game.id,
-        date: form.date,
-        entry_type: form.entry_type,
+  const [form, setForm] = useState({ ...initial, platform: initial.platform ?? '', review: initial.review ?? '' })
+  const mutation = useMutation({
+    mutationFn: () =>
+      save({
+        ...form,
         platform: form.platform.trim() || null,
         review: form.review.trim() ? form.review : null,
-        spoilers: form.spoilers,
-        liked: form.liked,
-        rating: form.rating,
-      }
-      return unwrap(api.POST('/api/actions/journal/', { body }))
-    },
+      }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['game', game.slug] })
-      void queryClient.invalidateQueries({ queryKey: ['reviews', game.slug] })
+      refreshJournal(queryClient, slug)
       onDone()
     },
   })
-  const errors = errorsOf(save.error)
+  const errors = errorsOf(mutation.error)
   const fields = ['date', 'entry_type', 'platform', 'review', 'spoilers', 'liked', 'rating']
   return (
     <form
@@ -57,7 +111,7 @@ function LogForm({ game, onDone }: { game: GameDetails; onDone: () => void }) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault()
-        save.mutate()
+        mutation.mutate()
       }}
     >
       <FormErrors errors={errors} shownFields={fields} />
@@ -86,24 +140,7 @@ function LogForm({ game, onDone }: { game: GameDetails; onDone: () => void }) {
           )}
         </Field>
       </div>
-      <Field label="Platform" errors={errors.platform} hint="Optional">
-        {(props) => (
-          <>
-            <input
-              {...props}
-              list={platformsId}
-              maxLength={100}
-              value={form.platform}
-              onChange={(e) => setForm({ ...form, platform: e.target.value })}
-            />
-            <datalist id={platformsId}>
-              {game.platforms.map((p) => (
-                <option key={p} value={p} />
-              ))}
-            </datalist>
-          </>
-        )}
-      </Field>
+      <PlatformChoice platforms={platforms} value={form.platform} errors={errors.platform} onChange={(platform) => setForm({ ...form, platform })} />
       <Field label="Review" errors={errors.review} hint="Optional. With text, this entry is a review others can read.">
         {(props) => (
           <textarea {...props} maxLength={20000} value={form.review} onChange={(e) => setForm({ ...form, review: e.target.value })} />
@@ -121,7 +158,7 @@ function LogForm({ game, onDone }: { game: GameDetails; onDone: () => void }) {
       </div>
       <RatingInput label="Rating" value={form.rating} onChange={(rating) => setForm({ ...form, rating })} />
       {errors.rating && <p className="field-errors">{errors.rating.join(' ')}</p>}
-      <FormActions label="Save" busy={save.isPending} onCancel={onDone} />
+      <FormActions label="Save" busy={mutation.isPending} onCancel={onDone} />
     </form>
   )
 }
@@ -137,9 +174,53 @@ export function LogDialog({
   onClose: () => void
   onLogged: () => void
 }) {
+  const initial: EntryFields = {
+    date: today(),
+    entry_type: 'finished',
+    platform: game.platforms.length === 1 ? (game.platforms[0] ?? null) : null,
+    review: null,
+    spoilers: false,
+    liked: game.viewer?.liked ?? false,
+    rating: game.viewer?.rating ?? null,
+  }
   return (
     <Dialog open={open} onClose={onClose} title={`Log ${game.name}`}>
-      <LogForm game={game} onDone={onLogged} />
+      <EntryForm
+        platforms={game.platforms}
+        initial={initial}
+        slug={game.slug}
+        save={(fields) => unwrap(api.POST('/api/actions/journal/', { body: { game: game.id, ...fields } }))}
+        onDone={onLogged}
+      />
+    </Dialog>
+  )
+}
+
+function fieldsOf(entry: Entry): EntryFields {
+  const { date, entry_type, platform, review, spoilers, liked, rating } = entry
+  return { date, entry_type, platform, review, spoilers, liked, rating }
+}
+
+/** The edit form of one of your entries, once the game's platforms are known. */
+function EditEntryForm({ entry, onDone }: { entry: Entry; onDone: () => void }) {
+  const game = useGame(entry.game.slug)
+  if (game.isPending) return <Skeleton lines={4} />
+  return (
+    <EntryForm
+      platforms={game.data?.platforms ?? []}
+      initial={fieldsOf(entry)}
+      slug={entry.game.slug}
+      save={(fields) => unwrap(api.PATCH('/api/actions/journal/{id}', { params: { path: { id: entry.id } }, body: fields }))}
+      onDone={onDone}
+    />
+  )
+}
+
+export function EditEntryDialog({ entry, open, onClose }: { entry: Entry; open: boolean; onClose: () => void }) {
+  const what = entry.review ? 'review' : 'journal entry'
+  return (
+    <Dialog open={open} onClose={onClose} title={`Edit your ${what} of ${entry.game.name}`}>
+      <EditEntryForm entry={entry} onDone={onClose} />
     </Dialog>
   )
 }

@@ -7,6 +7,7 @@ import type { Entry } from '../api/types'
 import { useAuth } from '../auth'
 import { formatDay, plural, timeAgo } from '../lib/format'
 import { Avatar } from './Avatar'
+import { EntryActions } from './EntryActions'
 import { errorsOf } from './Form'
 import { ReviewText } from './ReviewText'
 import { Empty, ErrorState, LoadMore, Skeleton } from './States'
@@ -199,6 +200,7 @@ export function ReviewItem({ review, showGame = false }: { review: Entry; showGa
           >
             {plural(review.comment_count, 'comment')}
           </button>
+          <EntryActions entry={review} />
         </div>
         {like.error && (
           <p className="panel-error" role="alert">

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useLocation, useParams } from 'react-router'
 import { api, unwrap } from '../api/client'
@@ -11,16 +11,9 @@ import { RatingInput } from '../components/RatingInput'
 import { Reviews } from '../components/Reviews'
 import { ErrorState, Skeleton } from '../components/States'
 import { formatDay, plural } from '../lib/format'
+import { useGame } from '../lib/game'
 import { useTitle } from '../lib/hooks'
 import { COMPLETION_LABELS, formatHours, keysOf } from '../lib/playtime'
-
-export function useGame(slug: string) {
-  const auth = useAuth()
-  return useQuery({
-    queryKey: ['game', slug, auth.signedIn],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/games/{idOrSlug}', { params: { path: { idOrSlug: slug } }, signal })),
-  })
-}
 
 type StatusKind = 'played' | 'liked' | 'backlog' | 'wishlist'
 type ToggleKind = StatusKind | 'favorite'

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { lazy, Suspense } from 'react'
-import { Link } from 'react-router'
+import { Link, useLocation } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
 import { useAuth } from '../auth'
@@ -11,6 +11,7 @@ import { useTitle } from '../lib/hooks'
 
 // Only signed-in people see it: a first visit does not load it (nor the session buttons and dialog it holds).
 const NowPlaying = lazy(() => import('../components/NowPlaying'))
+const PeopleYouMayKnow = lazy(() => import('../components/PeopleYouMayKnow'))
 
 const PERIOD_LABEL = { week: 'this week', month: 'this month', all: 'of all time' } as const
 
@@ -71,7 +72,7 @@ function Feed() {
         <ErrorState error={feed.error} retry={() => feed.refetch()} />
       ) : items.length === 0 ? (
         <Empty>
-          Your feed is empty. Follow people to see what they play — find them through the reviews on any game page.
+          Your feed is empty. Follow people to see what they play — search for them by name, or find them through the reviews on any game page.
         </Empty>
       ) : (
         <>
@@ -87,19 +88,30 @@ function Feed() {
   )
 }
 
+/** "Welcome" right after signing up (the sign-up page says so in the history entry), "Welcome back" after that. */
+function useWelcome(username: string | undefined): string {
+  const state: unknown = useLocation().state
+  const greeting = (state as { newAccount?: boolean } | null)?.newAccount ? 'Welcome' : 'Welcome back'
+  return username ? `${greeting}, ${username}` : greeting
+}
+
 export default function Home() {
   useTitle(undefined)
   const auth = useAuth()
+  const welcome = useWelcome(auth.user?.username)
   if (auth.signedIn) {
     return (
       <div className="home home-signed-in">
-        <h1 className="page-title">{auth.user ? `Welcome back, ${auth.user.username}` : 'Welcome back'}</h1>
+        <h1 className="page-title">{welcome}</h1>
         {auth.user && (
           <Suspense fallback={<Skeleton lines={2} />}>
             <NowPlaying username={auth.user.username} />
           </Suspense>
         )}
         <Popular />
+        <Suspense fallback={null}>
+          <PeopleYouMayKnow />
+        </Suspense>
         <Feed />
       </div>
     )

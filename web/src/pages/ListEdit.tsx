@@ -114,10 +114,10 @@ function Editor({ id, initial }: { id?: string; initial: Draft }) {
             setAnnounce(`${hit.name} added at position ${draft.items.length + 1}.`)
           }}
         />
-        <p className="visually-hidden" role="status" aria-live="polite">
+        {/* One element both shows and announces it: a hidden twin of it was read out a second time. */}
+        <p className="field-hint" role="status">
           {announce}
         </p>
-        {announce && <p className="field-hint" aria-hidden="true">{announce}</p>}
         <ol className="editor-items spaced">
           {draft.items.map((item, index) => (
             <li key={item.game.id} className="editor-item">

@@ -1,13 +1,15 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef } from 'react'
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { Link, NavLink, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { cursorPaging, pageQuery } from '../api/pages'
-import type { FollowsItem, LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
+import type { LibraryStatus, PlaythroughStatus, Profile as ProfileData } from '../api/types'
 import { useAuth } from '../auth'
 import { Avatar } from '../components/Avatar'
 import { BarList, ColumnChart, counted, StatTiles, timed } from '../components/Charts'
+import { EntryActions } from '../components/EntryActions'
+import { FeedItem } from '../components/FeedItem'
 import { GameCard, GameCover, GameGrid } from '../components/GameCover'
+import { FollowButton, Person } from '../components/People'
 import { YearLinks } from '../components/YearLinks'
 import { ReviewItem } from '../components/Reviews'
 import { Empty, ErrorState, GridSkeleton, LoadMore, NotFoundState, Skeleton } from '../components/States'
@@ -19,6 +21,7 @@ import { ApiError } from '../api/client'
 
 const TABS = [
   ['', 'Activity'],
+  ['journal', 'Journal'],
   ['games', 'Games'],
   ['playthroughs', 'Playthroughs'],
   ['reviews', 'Reviews'],
@@ -36,42 +39,6 @@ export function useProfile(username: string) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/users/{username}', { params: { path: { username } }, signal })),
     enabled: username.length > 0,
   })
-}
-
-function FollowButton({ username, following }: { username: string; following: boolean }) {
-  const queryClient = useQueryClient()
-  const follow = useMutation({
-    mutationFn: () =>
-      unwrap(
-        following
-          ? api.POST('/api/users/unfollow/', { body: { username } })
-          : api.POST('/api/users/follow/', { body: { username } }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['profile'] })
-      void queryClient.invalidateQueries({ queryKey: ['follows'] })
-      void queryClient.invalidateQueries({ queryKey: ['feed'] })
-    },
-  })
-  return (
-    <>
-      <button
-        type="button"
-        className={following ? 'button button-ghost button-small' : 'button button-small'}
-        aria-pressed={following}
-        disabled={follow.isPending}
-        onClick={() => follow.mutate()}
-      >
-        {following ? 'Following' : 'Follow'}
-        <span className="visually-hidden"> {username}</span>
-      </button>
-      {follow.error && (
-        <span className="panel-error" role="alert">
-          {follow.error.message}
-        </span>
-      )}
-    </>
-  )
 }
 
 function Header({ profile }: { profile: ProfileData }) {
@@ -165,9 +132,38 @@ function PlayingShelf({ profile }: { profile: ProfileData }) {
   )
 }
 
-function useActivity(username: string) {
-  return useInfiniteQuery({
+/** What the person did: played, liked, rated, reviewed, listed, followed… */
+function Activity({ username }: { username: string }) {
+  const activity = useInfiniteQuery({
     queryKey: ['activity', username],
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/activity/user/{username}', {
+          params: { path: { username }, query: pageQuery(30, pageParam) },
+          signal,
+        }),
+      ),
+    ...cursorPaging,
+  })
+  const items = activity.data?.pages.flatMap((p) => p.results) ?? []
+  if (activity.isPending) return <Skeleton lines={5} />
+  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  if (items.length === 0) return <Empty>Nothing here yet.</Empty>
+  return (
+    <>
+      <ul className="feed" aria-label={`What ${username} did`}>
+        {items.map((item) => (
+          <FeedItem key={item.id} item={item} />
+        ))}
+      </ul>
+      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+    </>
+  )
+}
+
+function Journal({ username }: { username: string }) {
+  const journal = useInfiniteQuery({
+    queryKey: ['journal', username],
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/users/profile/{username}/activity', {
@@ -177,13 +173,9 @@ function useActivity(username: string) {
       ),
     ...cursorPaging,
   })
-}
-
-function Activity({ username }: { username: string }) {
-  const activity = useActivity(username)
-  const items = activity.data?.pages.flatMap((p) => p.results) ?? []
-  if (activity.isPending) return <Skeleton lines={5} />
-  if (activity.isError) return <ErrorState error={activity.error} retry={() => activity.refetch()} />
+  const items = journal.data?.pages.flatMap((p) => p.results) ?? []
+  if (journal.isPending) return <Skeleton lines={5} />
+  if (journal.isError) return <ErrorState error={journal.error} retry={() => journal.refetch()} />
   if (items.length === 0) return <Empty>No journal entries yet.</Empty>
   return (
     <>
@@ -206,13 +198,14 @@ function Activity({ username }: { username: string }) {
                   {entry.review && <> · reviewed</>}
                   {entry.liked && <> · ♥ liked</>}
                 </div>
+                <EntryActions entry={entry} />
               </div>
               <Stars rating={entry.rating} />
             </li>
           )
         })}
       </ol>
-      <LoadMore hasNext={activity.hasNextPage} loading={activity.isFetchingNextPage} onClick={() => activity.fetchNextPage()} />
+      <LoadMore hasNext={journal.hasNextPage} loading={journal.isFetchingNextPage} onClick={() => journal.fetchNextPage()} />
     </>
   )
 }
@@ -419,22 +412,6 @@ const DIRECTIONS = [
   ['followers', 'Followers'],
 ] as const
 
-function Person({ item, viewerFollows }: { item: FollowsItem; viewerFollows: boolean | null }) {
-  const { user } = item
-  return (
-    <li className="person">
-      <Avatar src={user.gravatar} name={user.username} size={48} />
-      <div className="person-text">
-        <Link to={`/u/${user.username}`} className="person-name">
-          {user.username}
-        </Link>
-        {item.bio && <p className="person-bio">{item.bio}</p>}
-      </div>
-      {viewerFollows !== null && <FollowButton username={user.username} following={viewerFollows} />}
-    </li>
-  )
-}
-
 function Network({ profile }: { profile: ProfileData }) {
   const [params] = useSearchParams()
   const direction = params.get('show') === 'followers' ? 'followers' : 'following'
@@ -476,8 +453,12 @@ function Network({ profile }: { profile: ProfileData }) {
             {items.map((item) => (
               <Person
                 key={item.user.id}
-                item={item}
-                viewerFollows={auth.user && item.user.id !== auth.user.id ? (item.followed_by_me ?? false) : null}
+                user={item.user}
+                about={item.bio}
+                action={
+                  auth.user &&
+                  item.user.id !== auth.user.id && <FollowButton username={item.user.username} following={item.followed_by_me ?? false} />
+                }
               />
             ))}
           </ul>
@@ -554,14 +535,7 @@ export default function Profile() {
   const { username = '', tab = '' } = useParams()
   const profile = useProfile(username)
   const auth = useAuth()
-  const tabs = useRef<HTMLElement>(null)
   useTitle(profile.data ? profile.data.username : username)
-  // On a narrow screen the tabs scroll sideways: keep the current one in view.
-  useEffect(() => {
-    const nav = tabs.current
-    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]')
-    if (nav && current) nav.scrollLeft = Math.max(0, current.offsetLeft - nav.offsetLeft - 24)
-  }, [tab, profile.isSuccess])
   if (profile.isPending) return <Skeleton lines={4} cover />
   if (profile.isError) {
     if (profile.error instanceof ApiError && profile.error.status === 404) return <NotFoundState what="person" />
@@ -576,7 +550,7 @@ export default function Profile() {
       <Header profile={p} />
       <Favorites profile={p} />
       <PlayingShelf profile={p} />
-      <nav className="tabs" aria-label="Profile sections" ref={tabs}>
+      <nav className="tabs" aria-label="Profile sections">
         {TABS.map(([t, label]) => (
           <NavLink key={t} to={t ? `${base}/${t}` : base} end aria-current={t === current ? 'page' : undefined}>
             {label}
@@ -585,6 +559,7 @@ export default function Profile() {
       </nav>
       <section aria-label={TABS.find(([t]) => t === current)?.[1]}>
         {current === '' && <Activity username={p.username} />}
+        {current === 'journal' && <Journal username={p.username} />}
         {current === 'games' && <Games username={p.username} />}
         {current === 'playthroughs' && <Playthroughs username={p.username} />}
         {current === 'reviews' && <Reviews username={p.username} />}

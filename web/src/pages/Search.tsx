@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router'
 import { useGameSearch } from '../components/GameCombobox'
 import { GameCard, GameGrid } from '../components/GameCover'
+import { PeopleResults } from '../components/People'
 import { ProposeGame } from '../components/ProposeGame'
 import { Empty, ErrorState, GridSkeleton } from '../components/States'
 import { useTitle } from '../lib/hooks'
@@ -30,6 +31,7 @@ export default function Search() {
           Search
         </button>
       </form>
+      <PeopleResults query={query} limit={6} />
       {!query ? (
         <Empty>Type a game’s name: typos are fine.</Empty>
       ) : search.isPending ? (

@@ -17,10 +17,11 @@ export default function SignUp() {
     mutationFn: () => unwrap(api.POST('/api/users/register/', { body: form })),
     onSuccess: (result) => {
       auth.signIn(result.token)
-      navigate(safeNext(params.get('next')), { replace: true })
+      navigate(safeNext(params.get('next')), { replace: true, state: { newAccount: true } })
     },
   })
   const errors = errorsOf(register.error)
+  const next = params.get('next')
   const set = (key: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setForm((f) => ({ ...f, [key]: event.target.value }))
   return (
@@ -64,7 +65,7 @@ export default function SignUp() {
         </button>
       </form>
       <p className="auth-switch">
-        Already have an account? <Link to="/signin">Sign in</Link>
+        Already have an account? <Link to={next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'}>Sign in</Link>
       </p>
     </div>
   )
