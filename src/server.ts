@@ -4,7 +4,7 @@ import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
 import { describeDatabase, openDatabase, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
-import { loadCatalogIfEmpty } from './games/catalog.js'
+import { fillCatalogSummaries, loadCatalogIfEmpty } from './games/catalog.js'
 import { loggerOptions } from './logging.js'
 import { isWebAppBuilt } from './web/site.js'
 
@@ -13,10 +13,11 @@ const config = loadConfig()
 /** An in-memory SQLite database lives and dies with its one connection: it is prepared where it is served. */
 const inMemory = config.databaseUrl === 'sqlite::memory:'
 
-/** Brings the database up to date, and fills an empty catalog, before any process serves from it. */
+/** Brings the database up to date, and fills an empty catalog (or its missing summaries), before any process serves from it. */
 async function prepareDatabase(db: Db): Promise<void> {
   await migrateToLatest(db)
   await loadCatalogIfEmpty(db)
+  await fillCatalogSummaries(db)
 }
 
 async function prepareOnce(): Promise<void> {

@@ -16,6 +16,24 @@ export const GameReferenceFields = {
   ),
 }
 
+/**
+ * GameReferenceFields as the original Overworld web client sends them to its action and rating routes: beside
+ * `igdb` and `name`, the `slug`, `cover_id` and `backdrop_id` of its own IGDB look-up.
+ */
+const OriginalClientReferenceFields = {
+  ...GameReferenceFields,
+  slug: Type.Optional(
+    Type.String({
+      maxLength: MAX_GAME_NAME_LENGTH,
+      description: "With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have",
+    }),
+  ),
+  cover_id: Type.Optional(
+    Nullable(Type.String({ maxLength: 100, description: "With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have" })),
+  ),
+  backdrop_id: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'Accepted from the original client, and ignored' }))),
+}
+
 export const GameReferenceQuery = Type.Object(
   {
     game: GameReferenceFields.game,
@@ -26,7 +44,7 @@ export const GameReferenceQuery = Type.Object(
 
 export const StatusBody = Type.Object(
   {
-    ...GameReferenceFields,
+    ...OriginalClientReferenceFields,
     value: Type.Optional(Type.Boolean({ description: 'Set (true) or clear (false); without it the status toggles' })),
   },
   { additionalProperties: false },
@@ -44,7 +62,7 @@ export const StatusResult = Type.Object({
 export const Stars = Type.Number({ minimum: 0.5, maximum: 5, multipleOf: 0.5 })
 
 export const RatingBody = Type.Object(
-  { ...GameReferenceFields, rating: Nullable(Stars) },
+  { ...OriginalClientReferenceFields, rating: Nullable(Stars) },
   { additionalProperties: false },
 )
 
@@ -54,7 +72,7 @@ export const RatingResult = Type.Object({
   rating: Nullable(Type.Number({ description: '0.5 to 5 stars; null when not rated' })),
 })
 
-export const FavoriteBody = Type.Object({ ...GameReferenceFields }, { additionalProperties: false })
+export const FavoriteBody = Type.Object({ ...OriginalClientReferenceFields }, { additionalProperties: false })
 
 export const MAX_FAVORITES = 5
 

@@ -38,6 +38,13 @@ export class IgdbError extends Error {
  */
 export class IgdbNotCalledError extends IgdbError {
   override name = 'IgdbNotCalledError'
+  constructor(
+    message: string,
+    /** How long until a call may be made again. */
+    readonly retryInMs: number,
+  ) {
+    super(message, null)
+  }
 }
 
 /** A record the importer or the cache cannot use; its message says why. */
@@ -59,12 +66,16 @@ export interface IgdbClientOptions extends IgdbConfig {
 
 export interface IgdbClient {
   searchGames(name: string, limit: number): Promise<IgdbGame[]>
+  /** The games of these IGDB ids (IGDB_MAX_LIMIT at most), in no particular order; ids IGDB lacks are left out. */
+  gamesByIds(ids: number[]): Promise<IgdbGame[]>
+  /** The games of these IGDB slugs (IGDB_MAX_LIMIT at most), in no particular order; slugs IGDB lacks are left out. */
+  gamesBySlugs(slugs: string[]): Promise<IgdbGame[]>
 }
 
 export const IGDB_GAME_FIELDS =
   'name,slug,summary,first_release_date,platforms.name,genres.name,involved_companies.company.name,involved_companies.developer,cover.image_id'
 /** IGDB answers at most 500 records a request. */
-const IGDB_MAX_LIMIT = 500
+export const IGDB_MAX_LIMIT = 500
 /** A token is renewed this long before it expires, so none expires in flight. */
 const TOKEN_EXPIRY_MARGIN_MS = 60_000
 /** The longest pause a Retry-After may ask for: IGDB's own limits are per second. */
@@ -99,11 +110,15 @@ export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
    * Why an IGDB call may not start now, if it may not. A search must not wait on IGDB's limits (the catalog
    * answers meanwhile), so a call that would exceed them, or break a 429's pause, is not made: not queued, not retried.
    */
-  function refusal(): string | undefined {
+  function refusal(): { reason: string; retryInMs: number } | undefined {
     const at = now()
-    if (at < pausedUntil) return `IGDB answered 429: no calls for ${Math.ceil((pausedUntil - at) / 1000)} s more`
+    if (at < pausedUntil) {
+      return { reason: `IGDB answered 429: no calls for ${Math.ceil((pausedUntil - at) / 1000)} s more`, retryInMs: pausedUntil - at }
+    }
     while (started.length > 0 && (started[0] as number) <= at - 1000) started.shift()
-    if (inFlight >= maxInFlight || started.length >= maxPerSecond) return 'IGDB calls at their limit'
+    if (started.length >= maxPerSecond) return { reason: 'IGDB calls at their limit', retryInMs: (started[0] as number) + 1000 - at }
+    // A call under way frees its place when it ends, which takes a moment.
+    if (inFlight >= maxInFlight) return { reason: 'IGDB calls at their limit', retryInMs: 100 }
     return undefined
   }
 
@@ -157,7 +172,7 @@ export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
   async function query(endpoint: string, body: string): Promise<unknown> {
     for (let renewed = false; ; renewed = true) {
       const refused = refusal()
-      if (refused) throw new IgdbNotCalledError(`IGDB ${endpoint} request not made: ${refused}`, null)
+      if (refused) throw new IgdbNotCalledError(`IGDB ${endpoint} request not made: ${refused.reason}`, refused.retryInMs)
       // The call holds its place from now, the token request included, so that searches waiting for a token
       // cannot all start at once when it comes.
       inFlight++
@@ -186,13 +201,25 @@ export function createIgdbClient(options: IgdbClientOptions): IgdbClient {
     }
   }
 
+  async function games(body: string): Promise<IgdbGame[]> {
+    const records = await query('games', body)
+    if (!Array.isArray(records)) throw new IgdbError('IGDB games request answered something other than an array', 200)
+    return records as IgdbGame[]
+  }
+
+  function gamesWhere(field: string, values: string[]): Promise<IgdbGame[]> {
+    if (values.length > IGDB_MAX_LIMIT) throw new RangeError(`at most ${IGDB_MAX_LIMIT} ${field}s a request, not ${values.length}`)
+    if (values.length === 0) return Promise.resolve([])
+    return games(`fields ${IGDB_GAME_FIELDS}; where ${field} = (${values.join(',')}); limit ${values.length};`)
+  }
+
   return {
-    async searchGames(name, limit) {
+    searchGames(name, limit) {
       const count = Math.min(IGDB_MAX_LIMIT, Math.max(1, Math.trunc(limit) || 1))
-      const records = await query('games', `search "${apicalypseString(name)}"; fields ${IGDB_GAME_FIELDS}; limit ${count};`)
-      if (!Array.isArray(records)) throw new IgdbError('IGDB games request answered something other than an array', 200)
-      return records as IgdbGame[]
+      return games(`search "${apicalypseString(name)}"; fields ${IGDB_GAME_FIELDS}; limit ${count};`)
     },
+    gamesByIds: (ids) => gamesWhere('id', ids.map((id) => String(Math.trunc(id)))),
+    gamesBySlugs: (slugs) => gamesWhere('slug', slugs.map((slug) => `"${apicalypseString(slug)}"`)),
   }
 }
 

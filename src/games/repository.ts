@@ -8,9 +8,10 @@ import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
 import { ApiError, notFound } from '../http/errors.js'
 import { COMPLETION_LEVELS, hoursOf, playthroughMinutesSql } from '../stats/playtime.js'
+import { igdbCoverUrl, igdbSlugOf } from './igdb.js'
 import { checkedGameName } from './input.js'
 import { recordGameAddition, requireNewGameAllowance, type GameAdder } from './provisional.js'
-import { TIME_TO_BEAT_MIN_PEOPLE, type GameDetails, type ViewerState } from './schemas.js'
+import { TIME_TO_BEAT_MIN_PEOPLE, type CatalogGame, type GameDetails, type ViewerState } from './schemas.js'
 
 /** What we know of a game when adding or updating it; unknown fields are left out or null. */
 export interface GameInput {
@@ -119,6 +120,9 @@ export interface GameReference {
   game?: number
   igdb?: string
   name?: string
+  /** The original client's IGDB slug and cover image id of a game we lack: kept when it is added. */
+  slug?: string
+  cover_id?: string | null
 }
 
 const SEND_THE_NAME = 'Game not found. Send its "name" with the "igdb" id to add it.'
@@ -156,25 +160,70 @@ export async function resolveGameId(db: Db, reference: GameReference, adder: Gam
   if (id !== undefined) return id
   if (!name) throw notFound(SEND_THE_NAME)
   await requireNewGameAllowance(db, adder, ['igdb'])
-  return addProvisionalGame(db, { igdb: reference.igdb as string, name }, adder.userId)
+  const slug = igdbSlugOf(reference.slug)
+  const input = { igdb: reference.igdb as string, name, ...(slug && { slug }), cover_url: igdbCoverUrl(reference.cover_id) }
+  return addProvisionalGame(db, input, adder.userId)
 }
 
-async function addProvisionalGame(db: Db, input: { igdb: string; name: string }, userId: number): Promise<number> {
-  // Another request may add the same game (same igdb, same slug) at this moment: ON CONFLICT DO NOTHING, on any
-  // unique index, waits for it and inserts nothing (no error, which would abort a PostgreSQL transaction), and
-  // the look that follows finds theirs. If only the slug clashed (another game), try again with a fresh slug.
+/**
+ * Adds a game an account names, provisionally, and counts it against the account's allowance. Another request may
+ * add the same game (same igdb, same slug) at this moment: ON CONFLICT DO NOTHING, on any unique index, waits for
+ * it and inserts nothing (no error, which would abort a PostgreSQL transaction); a game named by igdb is then
+ * theirs, found by the look that follows. If only the slug clashed (another game), try again with a fresh slug.
+ */
+async function addProvisionalGame(db: Db, input: GameInput, userId: number): Promise<number> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { numInsertedOrUpdatedRows } = await db
+    const inserted = await db
       .insertInto('games')
       .values({ ...columnsOf(input), slug: await freeSlug(db, input), provisional: true, created_at: timestamp() })
       .onConflict((oc) => oc.doNothing())
+      .returning('id')
       .executeTakeFirst()
-    const added = await findGameIdByIgdb(db, input.igdb)
-    if (!added) continue
-    if (numInsertedOrUpdatedRows) await recordGameAddition(db, userId)
-    return added.id
+    if (inserted) {
+      await recordGameAddition(db, userId)
+      return inserted.id
+    }
+    const added = input.igdb ? await findGameIdByIgdb(db, input.igdb) : undefined
+    if (added) return added.id
   }
-  throw new Error(`game igdb=${input.igdb} could not be added`)
+  throw new Error(`game "${input.name}" could not be added`)
+}
+
+/** What a person tells of a game the catalog lacks (POST /api/games/). */
+export interface GameProposal {
+  name: string
+  release_year: number
+  platforms: string[]
+}
+
+/**
+ * Adds a game a person proposes, provisionally and within their allowance (requireNewGameAllowance), unless a
+ * game of that name (as search compares names) and year is in the catalog already: that one is returned instead,
+ * with nothing added. Run it in a transaction.
+ */
+export async function proposeGame(db: Db, proposal: GameProposal, adder: GameAdder): Promise<{ id: number; added: boolean }> {
+  const name = checkedGameName(proposal.name)
+  const existing = await db
+    .selectFrom('games')
+    .select('id')
+    .where('search_name', '=', searchNameOf(name))
+    .where('release_year', '=', proposal.release_year)
+    .orderBy('provisional')
+    .orderBy('id')
+    .executeTakeFirst()
+  if (existing) return { id: existing.id, added: false }
+  await requireNewGameAllowance(db, adder, ['name'])
+  return { id: await addProvisionalGame(db, { ...proposal, name }, adder.userId), added: true }
+}
+
+/** A game as a proposal answers it: what a search hit shows, and the platforms. */
+export async function findCatalogGame(db: Db, id: number): Promise<CatalogGame> {
+  const row = await db
+    .selectFrom('games')
+    .select([...GAME_SUMMARY_COLUMNS, 'games.release_year', 'games.platforms'])
+    .where('games.id', '=', id)
+    .executeTakeFirstOrThrow()
+  return { ...row, platforms: JSON.parse(row.platforms) as string[] }
 }
 
 /** The columns of a GameSummary, for queries that join `games`. */

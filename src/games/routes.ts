@@ -1,22 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { AuthHooks } from '../auth/authenticate.js'
+import { sessionOf, type AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import { invalid, notFound } from '../http/errors.js'
 import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
-import { errorResponses, NotModified } from '../http/schemas.js'
+import { ApiError, invalid, notFound } from '../http/errors.js'
+import { errorResponses, NotModified, tokenSecurity } from '../http/schemas.js'
 import { createCatalogAnswers } from './catalog-answers.js'
 import { createDiscover } from './discover.js'
 import { createIgdbClient, createIgdbSearchCache, IgdbNotCalledError } from './igdb.js'
 import { createPopularGames } from './popular.js'
-import { createGameReads } from './repository.js'
+import { createGameReads, findCatalogGame, proposeGame } from './repository.js'
 import {
+  CatalogGame,
   DiscoverFilters,
   DiscoverPage,
   DiscoverQuery,
   GameDetails,
+  GameProposalBody,
+  GameProposalConflict,
   GameParams,
   PopularGame,
   PopularQuery,
@@ -186,6 +189,36 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
         const game = await games.findGameDetails(idOrSlug)
         return game && { id: game.id, publicAnswer: game, data: null }
       })
+    },
+  )
+
+  app.post(
+    '/api/games/',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags,
+        security: tokenSecurity,
+        summary: 'Propose a game the catalog lacks: it is added provisionally (it goes when nobody uses it)',
+        description:
+          'A game of the same name (as search compares names) and year answers 409 with that game, adding nothing. ' +
+          'New games count against your allowance of them, as games added by igdb id do (429 past it).',
+        body: GameProposalBody,
+        response: { 201: CatalogGame, 409: GameProposalConflict, ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const userId = sessionOf(request).user.id
+      const { platforms = [], ...proposal } = request.body
+      const { game, added } = await db.transaction().execute(async (trx) => {
+        const { id, added } = await proposeGame(trx, { ...proposal, platforms }, { userId, limits: config.newGames })
+        return { game: await findCatalogGame(trx, id), added }
+      })
+      if (!added) {
+        const conflict = { detail: 'The catalog has a game of this name and year.', game }
+        throw new ApiError(409, conflict)
+      }
+      return reply.code(201).send(game)
     },
   )
 }

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Nullable } from '../http/schemas.js'
+import { MAX_GAME_NAME_LENGTH } from './input.js'
+import { PLATFORMS, type Platform } from './platforms.js'
 import { PerCompletion } from '../stats/schemas.js'
 
 /** A game as lists show it. */
@@ -15,6 +17,38 @@ export type GameSummary = Static<typeof GameSummary>
 export const SearchHit = Type.Object({
   ...GameSummary.properties,
   release_year: Nullable(Type.Integer()),
+})
+
+/** A game as a proposal of one answers it. */
+export const CatalogGame = Type.Object({
+  ...SearchHit.properties,
+  platforms: Type.Array(Type.String()),
+})
+export type CatalogGame = Static<typeof CatalogGame>
+
+/** The earliest year a proposed game may give: the first video games are from the late 1940s and the 1950s. */
+const FIRST_GAME_YEAR = 1947
+/** Games are announced a few years ahead at most. */
+const YEARS_AHEAD = 10
+
+export const GameProposalBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: MAX_GAME_NAME_LENGTH, description: "The game's title" }),
+    release_year: Type.Integer({ minimum: FIRST_GAME_YEAR, maximum: new Date().getUTCFullYear() + YEARS_AHEAD }),
+    platforms: Type.Optional(
+      Type.Array(Type.Unsafe<Platform>({ type: 'string', enum: [...PLATFORMS] }), {
+        maxItems: 20,
+        uniqueItems: true,
+        description: "The platforms it came out on, by the catalog's names",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const GameProposalConflict = Type.Object({
+  detail: Type.String(),
+  game: CatalogGame,
 })
 
 const SearchName = Type.String({ minLength: 1, maxLength: 200 })

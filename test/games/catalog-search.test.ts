@@ -31,7 +31,7 @@ describeEachDatabase('loadCatalogIfEmpty', (current) => {
       igdb: null,
       name: entry.name,
       slug: entry.slug,
-      summary: null,
+      summary: entry.summary,
       first_release_date: null,
       release_year: entry.year,
       platforms: entry.platforms,

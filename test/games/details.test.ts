@@ -16,7 +16,7 @@ const CELESTE = {
   name: 'Celeste',
   slug: 'celeste',
   cover_url: null,
-  summary: null,
+  summary: 'Madeline climbs Celeste Mountain, facing hard platforming and her own anxiety.',
   first_release_date: null,
   release_year: 2018,
   platforms: ['PC', 'Nintendo Switch', 'PlayStation 4', 'Xbox One'],

@@ -6,23 +6,17 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import { loadConfig } from '../../src/config.js'
 import {
   cacheIgdbSearch,
-  createIgdbClient,
   IGDB_GAME_FIELDS,
   createIgdbSearchCache,
   IgdbError,
   igdbGameToInput,
   IgdbNotCalledError,
-  type IgdbClientOptions,
   type IgdbGame,
 } from '../../src/games/igdb.js'
 import { loadCatalogIfEmpty } from '../../src/games/catalog.js'
 import { buildTestApp, describeEachDatabase, testedDatabases, type TestApp } from '../helpers/app.js'
 import { call } from '../helpers/client.js'
-
-const CLIENT_ID = 'test-client-id'
-const CLIENT_SECRET = 'test-client-secret'
-/** What Twitch says a fresh app token lives, in seconds. */
-const TOKEN_LIFETIME_S = 5_011_271
+import { CLIENT_ID, CLIENT_SECRET, clientOf, IGDB_UNAUTHORIZED, syntaxError, TOKEN_LIFETIME_S, useFakeIgdb } from '../helpers/fake-igdb.js'
 
 const BREATH_OF_THE_WILD: IgdbGame = {
   id: 7346,
@@ -47,114 +41,8 @@ const OCARINA_OF_TIME: IgdbGame = {
   involved_companies: [{ company: { name: 'Nintendo EAD' }, developer: true }],
 }
 const SUPER_MARIO_ODYSSEY: IgdbGame = { id: 26758, name: 'Super Mario Odyssey', first_release_date: 1509062400 }
-
-interface Answer {
-  status: number
-  body: unknown
-  headers?: Record<string, string>
-}
-
-interface FakeIgdb {
-  tokenUrl: string
-  apiUrl: string
-  /** The catalog `POST /v4/games` searches; tests may change it. */
-  games: IgdbGame[]
-  tokenRequests: number
-  /** Every request to /v4/games, answered or not. */
-  gameRequests: number
-  /** The searches answered from the catalog: the apicalypse body and what the server read in it. */
-  searches: { body: string; search: string; limit: number }[]
-  /** Answers (or 'hang': never answer) given, in order, to the next authorized /v4/games requests. */
-  scripted: (Answer | 'hang')[]
-  /** Makes every token issued so far invalid, as when Twitch revokes or expires it early. */
-  revokeTokens(): void
-  close(): Promise<void>
-}
-
-const IGDB_UNAUTHORIZED = {
-  message: 'Authorization Failure. Have you tried:',
-  'Tip 1': 'Ensure you are sending Authorization and Client-ID as headers.',
-  'Tip 2': 'Ensure Authorization value starts with "Bearer ", including the space',
-  'Tip 3': 'Ensure Authorization value ends with the App Access Token you generated, NOT your Client Secret.',
-}
-const syntaxError = (cause: string) => [{ title: 'Syntax Error', status: 400, cause }]
-
-/** A local server answering as Twitch's token endpoint and IGDB v4's games endpoint document. */
-async function startFakeIgdb(): Promise<FakeIgdb> {
-  const validTokens = new Set<string>()
-  const fake = {
-    games: [BREATH_OF_THE_WILD, OCARINA_OF_TIME, SUPER_MARIO_ODYSSEY],
-    tokenRequests: 0,
-    gameRequests: 0,
-    searches: [],
-    scripted: [],
-    revokeTokens: () => validTokens.clear(),
-  } as unknown as FakeIgdb
-
-  const server = http.createServer(async (request, response) => {
-    const send = ({ status, body, headers }: Answer) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
-    }
-    let body = ''
-    for await (const chunk of request) body += chunk
-    const url = new URL(request.url ?? '/', 'http://localhost')
-
-    if (request.method === 'POST' && url.pathname === '/oauth2/token') {
-      fake.tokenRequests++
-      const query = url.searchParams
-      if (query.get('grant_type') !== 'client_credentials') return send({ status: 400, body: { status: 400, message: 'unsupported grant type' } })
-      if (query.get('client_id') !== CLIENT_ID) return send({ status: 400, body: { status: 400, message: 'invalid client' } })
-      if (query.get('client_secret') !== CLIENT_SECRET) return send({ status: 403, body: { status: 403, message: 'invalid client secret' } })
-      const token = `token-${fake.tokenRequests}`
-      validTokens.add(token)
-      return send({ status: 200, body: { access_token: token, expires_in: TOKEN_LIFETIME_S, token_type: 'bearer' } })
-    }
-
-    if (request.method === 'POST' && url.pathname === '/v4/games') {
-      fake.gameRequests++
-      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
-      if (request.headers['client-id'] !== CLIENT_ID || !bearer || !validTokens.has(bearer)) {
-        return send({ status: 401, body: IGDB_UNAUTHORIZED })
-      }
-      const scripted = fake.scripted.shift()
-      if (scripted === 'hang') return
-      if (scripted) return send(scripted)
-      const search = /^search "((?:[^"\\]|\\.)*)";/.exec(body)?.[1]?.replace(/\\(.)/g, '$1')
-      const limit = Number(/ limit (\d+);$/.exec(body)?.[1] ?? 10)
-      if (search === undefined || !/ fields [^;]+;/.test(body)) return send({ status: 400, body: syntaxError(`cannot read "${body}"`) })
-      fake.searches.push({ body, search, limit })
-      const found = fake.games.filter((game) => game.name.toLowerCase().includes(search.toLowerCase()))
-      return send({ status: 200, body: found.slice(0, limit) })
-    }
-    send({ status: 404, body: { message: 'not found' } })
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return Object.assign(fake, {
-    tokenUrl: `${base}/oauth2/token`,
-    apiUrl: `${base}/v4`,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-    },
-  })
-}
-
-/** A fresh fake IGDB for each test of the enclosing suite. */
-function useFakeIgdb(): () => FakeIgdb {
-  let fake: FakeIgdb | undefined
-  beforeEach(async () => {
-    fake = await startFakeIgdb()
-  })
-  afterEach(async () => {
-    await fake?.close()
-  })
-  return () => fake as FakeIgdb
-}
-
-const clientOf = (fake: FakeIgdb, options: Partial<IgdbClientOptions> = {}) =>
-  createIgdbClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake.tokenUrl, apiUrl: fake.apiUrl, ...options })
+/** What the fake IGDB holds, unless a test changes it. */
+const IGDB_GAMES = [BREATH_OF_THE_WILD, OCARINA_OF_TIME, SUPER_MARIO_ODYSSEY]
 
 /** A URL nothing listens on: a port the OS handed out, then closed. */
 async function closedUrl(): Promise<string> {
@@ -179,7 +67,7 @@ async function rejectsWithIgdbError(promise: Promise<unknown>, expected: { statu
 }
 
 describe('IGDB client', () => {
-  const fake = useFakeIgdb()
+  const fake = useFakeIgdb(IGDB_GAMES)
 
   it('searches with an apicalypse body, fetching one token and reusing it', async () => {
     const client = clientOf(fake())
@@ -415,7 +303,7 @@ describe('IGDB configuration', () => {
 })
 
 describeEachDatabase('cacheIgdbSearch', (current) => {
-  const fake = useFakeIgdb()
+  const fake = useFakeIgdb(IGDB_GAMES)
   const cachedGames = () =>
     current()
       .db.selectFrom('games')
@@ -482,7 +370,7 @@ describeEachDatabase('cacheIgdbSearch', (current) => {
 })
 
 describeEachDatabase('createIgdbSearchCache', (current) => {
-  const fake = useFakeIgdb()
+  const fake = useFakeIgdb(IGDB_GAMES)
   let now = 1_700_000_000_000
   const searchIgdb = (options: { ttlMs?: number; maxQueries?: number } = {}) =>
     createIgdbSearchCache(current().db, clientOf(fake(), { maxPerSecond: 100 }), { ...options, now: () => now })
@@ -541,7 +429,7 @@ describeEachDatabase('createIgdbSearchCache', (current) => {
 
 for (const kind of testedDatabases) {
   describe(`GET /api/games/search/:name with IGDB [${kind}]`, () => {
-    const fake = useFakeIgdb()
+    const fake = useFakeIgdb(IGDB_GAMES)
     let testApp: TestApp | undefined
     beforeEach(async () => {
       const igdb = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: fake().tokenUrl, apiUrl: fake().apiUrl }

@@ -17,10 +17,14 @@ export interface CommandResult {
 
 /**
  * Runs one of the repository's commands (`node --import tsx <script>`, what its npm script runs) on the database
- * `databaseUrl` names, with `input` piped to it, and waits for it to end.
+ * `databaseUrl` names, with `input` piped to it and `env` added to its environment, and waits for it to end.
  */
-export async function runCommand(script: string, args: string[], options: { databaseUrl: string; input?: string }): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: options.databaseUrl }
+export async function runCommand(
+  script: string,
+  args: string[],
+  options: { databaseUrl: string; input?: string; env?: NodeJS.ProcessEnv },
+): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl }
   // The command is not a test: without this, node would report its output as a test file's.
   delete env.NODE_TEST_CONTEXT
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env })

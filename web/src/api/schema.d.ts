@@ -108,12 +108,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
                     };
@@ -199,12 +205,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                     };
                 };
             };
@@ -288,12 +300,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                     };
                 };
             };
@@ -737,12 +755,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
                     };
@@ -828,12 +852,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
                     };
@@ -984,6 +1014,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
@@ -991,6 +1025,8 @@ export interface paths {
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
                         rating: number | null;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                     };
                 };
             };
@@ -1072,12 +1108,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Accepted from the original client, and ignored */
+                        backdrop_id?: string | null;
+                        /** @description With `igdb` and `name`: the IGDB image id of the new game's cover; ignored for a game we have */
+                        cover_id?: string | null;
                         /** @description Our game id */
                         game?: number;
                         /** @description IGDB id, instead of `game` */
                         igdb?: string;
                         /** @description With `igdb`: the name, to add a game not in the catalog (provisionally: it ranks below catalog games in search, and goes when nobody uses it) */
                         name?: string;
+                        /** @description With `igdb` and `name`: the new game's IGDB slug, kept when it is lower-case words joined by dashes; ignored for a game we have */
+                        slug?: string;
                         /** @description Set (true) or clear (false); without it the status toggles */
                         value?: boolean;
                     };
@@ -1360,6 +1402,120 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/games/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a game the catalog lacks: it is added provisionally (it goes when nobody uses it)
+         * @description A game of the same name (as search compares names) and year answers 409 with that game, adding nothing. New games count against your allowance of them, as games added by igdb id do (429 past it).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The game's title */
+                        name: string;
+                        /** @description The platforms it came out on, by the catalog's names */
+                        platforms?: ("PC" | "PlayStation 4" | "Xbox One" | "Nintendo Switch" | "Xbox 360" | "PlayStation 3" | "PlayStation 5" | "PlayStation 2" | "Arcade" | "Mac" | "Xbox Series X|S" | "PlayStation" | "iOS" | "SNES" | "Xbox" | "NES" | "Android" | "GameCube" | "Nintendo 64" | "Wii U" | "Wii" | "Game Boy Advance" | "Nintendo 3DS" | "Dreamcast" | "Nintendo DS" | "Linux" | "Sega Genesis" | "Sega Saturn" | "Game Boy" | "PlayStation Vita" | "Game Boy Color" | "PlayStation Portable" | "Nintendo Switch 2" | "Steam Deck" | "Meta Quest" | "PlayStation VR" | "PlayStation VR2" | "Web browser" | "Google Stadia" | "Sega Master System" | "Game Gear" | "Sega CD" | "Sega 32X" | "TurboGrafx-16" | "Neo Geo" | "Atari 2600" | "Virtual Boy")[];
+                        release_year: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cover_url: string | null;
+                            id: number;
+                            /** @description IGDB id, when known */
+                            igdb: string | null;
+                            name: string;
+                            platforms: string[];
+                            release_year: number | null;
+                            slug: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        } | {
+                            [key: string]: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                            game: {
+                                cover_url: string | null;
+                                id: number;
+                                /** @description IGDB id, when known */
+                                igdb: string | null;
+                                name: string;
+                                platforms: string[];
+                                release_year: number | null;
+                                slug: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

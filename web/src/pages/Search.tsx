@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { GameCard, GameGrid } from '../components/GameCover'
 import { PeopleResults } from '../components/People'
+import { ProposeGame } from '../components/ProposeGame'
 import { Empty, ErrorState, GridSkeleton } from '../components/States'
 import { useTitle } from '../lib/hooks'
 
@@ -59,6 +60,7 @@ export default function Search() {
           </GameGrid>
         </>
       )}
+      {query && search.isSuccess && <ProposeGame name={query} />}
     </div>
   )
 }
