@@ -164,11 +164,6 @@ export async function updateListFields(db: Db, listId: number, changes: Partial<
   await db.updateTable('lists').set(changes).where('id', '=', listId).execute()
 }
 
-export async function findListOwnerId(db: Db, listId: number): Promise<number | undefined> {
-  const row = await db.selectFrom('lists').select('user_id').where('id', '=', listId).executeTakeFirst()
-  return row?.user_id
-}
-
 /** Deletes a list; its items and its activity go with it (foreign keys cascade). */
 export async function deleteList(db: Db, listId: number): Promise<void> {
   await db.deleteFrom('lists').where('id', '=', listId).execute()

@@ -15,7 +15,6 @@ import { listIdOf } from './input.js'
 import {
   deleteList,
   findList,
-  findListOwnerId,
   findUserLists,
   insertList,
   replaceListEntries,
@@ -182,7 +181,7 @@ export const listsRoutes: FastifyPluginAsyncTypebox<ListsRoutesOptions> = async 
     async (request, reply) => {
       const listId = listIdOf(request.params.id)
       await db.transaction().execute(async (trx) => {
-        requireOwner(await findListOwnerId(trx, listId), sessionOf(request).user.id)
+        requireOwner((await findListRef(trx, listId))?.user_id, sessionOf(request).user.id)
         const listed = await findProvisionalGamesOfList(trx, listId)
         await deleteList(trx, listId)
         await dropUnusedProvisionalGames(trx, listed)
