@@ -2,6 +2,7 @@ import { setImmediate as otherRequestsFirst } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { isDatabaseUnavailable } from '../http/setup.js'
 
 /**
  * Each reader's feed is a list of activity ids (`feed_inbox`), written when the activity is: reading a page walks
@@ -102,7 +103,7 @@ export interface FeedDelivery {
 }
 
 /** Runs the background deliveries of this process: every second, every chunk there is, each in its own turn. */
-export function startFeedDelivery(db: Db, log: Pick<FastifyBaseLogger, 'error'>): FeedDelivery {
+export function startFeedDelivery(db: Db, log: Pick<FastifyBaseLogger, 'error' | 'warn'>): FeedDelivery {
   let closed = false
   let running: Promise<void> | null = null
   const deliverAll = async () => {
@@ -110,7 +111,10 @@ export function startFeedDelivery(db: Db, log: Pick<FastifyBaseLogger, 'error'>)
   }
   const timer = setInterval(() => {
     running ??= deliverAll()
-      .catch((error: unknown) => log.error({ err: error }, 'feed delivery failed'))
+      // A database that is away is not a fault of ours: the next turn tries again.
+      .catch((error: unknown) =>
+        isDatabaseUnavailable(error) ? log.warn({ err: error }, 'feed delivery waits for the database') : log.error({ err: error }, 'feed delivery failed'),
+      )
       .finally(() => {
         running = null
       })
