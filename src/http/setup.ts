@@ -140,7 +140,7 @@ function isMissingReference(error: unknown): boolean {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
-  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(error.message)
+  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect|Query read timeout|has encountered a connection error and is not queryable/i.test(error.message)
 }
 
 const ROUTED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
