@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
-import { inTransaction, type Db } from '../db/database.js'
+import type { Db } from '../db/database.js'
 import type { GameStatus } from '../db/tables.js'
 import { dropUnusedProvisionalGames, type GameAdder } from '../games/provisional.js'
 import { findViewerState, requireReferencedGameId, resolveGameId } from '../games/repository.js'
@@ -67,7 +67,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
       },
       async (request) => {
         const user = sessionOf(request).user
-        const result = await inTransaction(db, async (trx) => {
+        const result = await db.transaction().execute(async (trx) => {
           const gameId = await resolveGameId(trx, request.body, adderOf(user.id))
           const change = await setGameStatus(trx, user.id, gameId, status, request.body.value)
           await dropUnusedProvisionalGames(trx, [gameId])
@@ -98,7 +98,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
     async (request) => {
       const user = sessionOf(request).user
       const { rating } = request.body
-      const gameId = await inTransaction(db, async (trx) => {
+      const gameId = await db.transaction().execute(async (trx) => {
         const id = await resolveGameId(trx, request.body, adderOf(user.id))
         await setRating(trx, user.id, id, rating === null ? null : rating * 2)
         await dropUnusedProvisionalGames(trx, [id])
@@ -132,7 +132,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
 
   app.post('/api/actions/favorites/add/', favoritesRoute('Add a game to your favorites (at most 5)'), async (request) => {
     const user = sessionOf(request).user
-    return inTransaction(db, async (trx) => {
+    return db.transaction().execute(async (trx) => {
       await addFavorite(trx, user.id, await resolveGameId(trx, request.body, adderOf(user.id)))
       return findFavorites(trx, user.id)
     })
@@ -140,7 +140,7 @@ export const actionsRoutes: FastifyPluginAsyncTypebox<ActionsRoutesOptions> = as
 
   app.post('/api/actions/favorites/remove/', favoritesRoute('Take a game out of your favorites'), async (request) => {
     const user = sessionOf(request).user
-    return inTransaction(db, async (trx) => {
+    return db.transaction().execute(async (trx) => {
       const gameId = await resolveGameId(trx, request.body, adderOf(user.id))
       await removeFavorite(trx, user.id, gameId)
       await dropUnusedProvisionalGames(trx, [gameId])

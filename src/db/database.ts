@@ -254,22 +254,3 @@ export function uniqueViolation(error: unknown): string | undefined {
   return undefined
 }
 
-/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may simply run again. */
-const RETRYABLE_TRANSACTION_CODES = new Set(['40P01', '40001'])
-const TRANSACTION_ATTEMPTS = 3
-
-/**
- * Runs `work` in a transaction, and again (three times in all) when PostgreSQL aborted it to break a deadlock or a
- * serialization conflict: concurrent writes to the same rows (a new game, its counters, the catalog's version) can
- * take their locks in different orders through triggers, and the aborted transaction changed nothing.
- */
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work)
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code
-      if (attempt >= TRANSACTION_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_TRANSACTION_CODES.has(code)) throw error
-    }
-  }
-}

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011_imports.js'
 import * as m0012 from './migrations/0012_list_likes_comments.js'
 import * as m0013 from './migrations/0013_notifications.js'
 import * as m0015 from './migrations/0015_feed_inbox.js'
+import * as m0016 from './migrations/0016_catalog_version_rows.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0012_list_likes_comments': m0012,
   '0013_notifications': m0013,
   '0015_feed_inbox': m0015,
+  '0016_catalog_version_rows': m0016,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
