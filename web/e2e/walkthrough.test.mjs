@@ -307,6 +307,8 @@ describe('two people use Overworld', () => {
     await a.page.getByRole('navigation', { name: 'Which rows' }).getByRole('link', { name: /^Unmatched/ }).click()
     const rows = a.page.getByRole('table', { name: 'What each row of the file will do' })
     await a.page.waitForURL(/show=unmatched/)
+    // The whole page of rows goes first (the filtered one may take a moment), then only that row is there.
+    await rows.locator('tbody tr').nth(1).waitFor({ state: 'detached' })
     await rows.getByRole('row').filter({ hasText: 'Witcher 3' }).waitFor()
     assert.equal(await rows.locator('tbody tr').count(), 1)
     const picker = rows.getByRole('combobox', { name: 'Game for “Witcher 3”' })
