@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import proxyAddr from '@fastify/proxy-addr'
 import cors from '@fastify/cors'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,6 +14,7 @@ import { healthRoutes } from './health/routes.js'
 import { pageHeaders } from './http/headers.js'
 import { createMemoryLimiter, createRedisLimiter, createThrottles, readerOf, type RateLimiter } from './http/rate-limit.js'
 import { trackInFlightRequests } from './http/in-flight.js'
+import { createFastReads } from './http/fast-reads.js'
 import { answerWrongMethods, BODY_LIMIT, configureHttp, markAnswer, trackRoutes } from './http/setup.js'
 import { usersRoutes } from './users/routes.js'
 import { peopleRoutes } from './people/routes.js'
@@ -61,12 +64,26 @@ function plainRequestId(header: string | string[] | undefined): string | undefin
   return typeof header === 'string' && PLAIN_REQUEST_ID.test(header) ? header : undefined
 }
 
+const requestIdOf = (request: IncomingMessage) => plainRequestId(request.headers['x-request-id']) ?? randomUUID()
+
 /**
- * Believes the X-Forwarded-For entries written by the given number of proxies in front: the client address is
- * the entry the nearest untrusted hop wrote (Fastify's own numeric setting trusts no hop at all).
+ * Which hops' X-Forwarded-For entries are believed (TRUST_PROXY), or false for none. For a number of proxies in
+ * front, the client address is the entry the nearest untrusted hop wrote (Fastify's own numeric setting trusts
+ * no hop at all).
  */
-function trustHops(hops: number) {
-  return (_address: string, hop: number) => hop < hops
+function trustedProxies(trustProxy: Config['trustProxy']) {
+  if (trustProxy === false) return false
+  if (typeof trustProxy === 'number') return (_address: string, hop: number) => hop < trustProxy
+  return proxyAddr.compile(trustProxy)
+}
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every request as the server takes it: the fast reads first, then Fastify's routing. Tests call it too. */
+    handleRequest: NodeHandler
+  }
 }
 
 const isRead = (method: string) => method === 'GET' || method === 'HEAD'
@@ -77,6 +94,9 @@ export async function buildApp(options: AppOptions) {
   // What must read its own writes (every write and its answer, the token of every request, sign-in, exports)
   // stays on `db`: a replica is a little behind it.
   const reads = replica ?? db
+  const trust = trustedProxies(config.trustProxy)
+  // The server hands each request to app.handleRequest, which is made once the app exists (below).
+  let handleRequest: NodeHandler | undefined
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -91,14 +111,19 @@ export async function buildApp(options: AppOptions) {
     // connectionsCheckingInterval (30 s by default), and its headers timeout (60 s) does not follow a request
     // timeout set after the server is made: both are given here, so a trickled request is cut on time.
     requestTimeout: requestTimeoutMs,
-    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 10_000,
-    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    serverFactory: (routing) => {
+      const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (request, response) =>
+        (handleRequest ?? routing)(request, response),
+      )
+      server.keepAliveTimeout = 10_000
+      server.setTimeout(60_000)
+      return server
+    },
+    trustProxy: trust,
     // Every log line of a request carries its id; a load balancer's X-Request-Id is kept when it is a plain,
     // short id (a client's is logged and echoed, so it must not carry anything else).
     requestIdHeader: false,
-    genReqId: (request) => plainRequestId(request.headers['x-request-id']) ?? randomUUID(),
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const limiter: RateLimiter = config.redisUrl
@@ -174,10 +199,21 @@ export async function buildApp(options: AppOptions) {
 
   const routes = trackRoutes(app)
   const auth = createAuthHooks(db)
+  const fastReads = createFastReads(app, {
+    findSession: auth.findSession,
+    countRead: throttles.read,
+    clientAddress: (request) => (trust ? proxyAddr(request, trust) : (request.socket.remoteAddress ?? '')),
+    requestId: requestIdOf,
+    log: app.log,
+    inFlight,
+  })
+  // With CORS_ORIGINS, answers carry the CORS plugin's headers, which the fast path does not write.
+  handleRequest = config.corsOrigins.length > 0 ? app.routing : fastReads.handler(app.routing)
+  app.decorate('handleRequest', handleRequest)
   await app.register(healthRoutes, { db, replica })
-  await app.register(usersRoutes, { db, reads, config, auth, throttles, signInGuard })
+  await app.register(usersRoutes, { db, reads, config, auth, throttles, signInGuard, fastReads })
   await app.register(peopleRoutes, { reads, auth })
-  await app.register(gamesRoutes, { db, reads, config, auth })
+  await app.register(gamesRoutes, { db, reads, config, auth, fastReads })
   await app.register(actionsRoutes, { db, config, auth })
   await app.register(journalRoutes, { db, reads, config, auth })
   await app.register(listsRoutes, { db, reads, config, auth })

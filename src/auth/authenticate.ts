@@ -25,6 +25,8 @@ export interface AuthHooks {
   requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
   /** Lets anonymous requests through; a token, when sent, must be valid. */
   optionalUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
+  /** The session an Authorization header names: null without the header, undefined when it is not valid. */
+  findSession(authorization: string | undefined): Promise<Session | null | undefined>
 }
 
 export function createAuthHooks(db: Db): AuthHooks {
@@ -42,6 +44,16 @@ export function createAuthHooks(db: Db): AuthHooks {
   return {
     requireUser: (request) => resolveSession(request, true),
     optionalUser: (request) => resolveSession(request, false),
+    async findSession(authorization) {
+      if (authorization === undefined) return null
+      try {
+        const token = tokenFromHeader(authorization)
+        return token === undefined ? null : await findSessionByToken(token)
+      } catch (error) {
+        if (error instanceof ApiError) return undefined
+        throw error
+      }
+    },
   }
 }
 

@@ -5,6 +5,7 @@ import { sessionOf, type AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
+import type { FastReads } from '../http/fast-reads.js'
 import { ApiError, invalid, notFound } from '../http/errors.js'
 import { errorResponses, NotModified, tokenSecurity } from '../http/schemas.js'
 import { createCatalogAnswers } from './catalog-answers.js'
@@ -38,11 +39,12 @@ export interface GamesRoutesOptions {
   reads: Db
   config: Config
   auth: AuthHooks
+  fastReads: FastReads
 }
 
 const tags = ['games']
 
-export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth }) => {
+export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async (app, { db, reads, config, auth, fastReads }) => {
   const searchIgdb = config.igdb ? createIgdbSearchCache(db, createIgdbClient(config.igdb)) : null
   const popularGames = createPopularGames(reads, { ttlMs: config.popularCacheSeconds * 1000 })
   const searchAnswers = createSearchAnswers(reads, createGameSearch(reads), {
@@ -162,13 +164,22 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
 
   const games = createGameReads(reads)
   /** Game pages as anonymous readers see them; a signed-in viewer's own state is added to the bytes. */
-  const sendGamePage = createVersionedAnswers<null, ViewerState>({
+  const gamePages = createVersionedAnswers<null, ViewerState>({
     kind: 'g',
     schema: GameDetails,
     maxBytes: config.answerCacheBytes,
     viewerFields: (_, viewer) => ({ viewer }),
   })
 
+  /** The game's id and version, and with a viewer, what they did with it. */
+  async function gamePageHead(idOrSlug: string, viewerId: number | undefined) {
+    const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
+    return head && { viewer: undefined, ...head }
+  }
+  fastReads.get('/api/games/:idOrSlug', async ({ params, session, headers }) => {
+    const head = await gamePageHead(params.idOrSlug as string, session?.user.id)
+    return head && gamePages.kept(headers['if-none-match'], head)
+  })
   app.get(
     '/api/games/:idOrSlug',
     {
@@ -182,10 +193,9 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
     },
     async (request, reply) => {
       const { idOrSlug } = request.params
-      const viewerId = request.session?.user.id
-      const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
+      const head = await gamePageHead(idOrSlug, request.session?.user.id)
       if (!head) throw notFound()
-      return sendGamePage(request, reply, { viewer: undefined, ...head }, async () => {
+      return gamePages.send(request, reply, head, async () => {
         const game = await games.findGameDetails(idOrSlug)
         return game && { id: game.id, publicAnswer: game, data: null }
       })

@@ -84,9 +84,8 @@ function publicTag(publicVersion: string): string {
   return `"${publicVersion}"`
 }
 
-/** Whether the request's If-None-Match names this tag (or `*`); compared weakly, as RFC 9110 says for it. */
-export function matchesIfNoneMatch(request: FastifyRequest, tag: string): boolean {
-  const header = request.headers['if-none-match']
+/** Whether an If-None-Match header names this tag (or `*`); compared weakly, as RFC 9110 says for it. */
+export function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
   if (header === undefined) return false
   if (header === tag || header === '*') return true
   return header.split(',').some((candidate) => {
@@ -96,22 +95,11 @@ export function matchesIfNoneMatch(request: FastifyRequest, tag: string): boolea
 }
 
 /**
- * Marks an answer that clients may cache: always revalidated (no-cache), kept by shared caches only when it is
- * the anonymous answer, and never one viewer's answer given to another (Vary: Authorization, private). Answers
- * whether the client's copy is current, in which case send 304 and no body.
+ * The headers of an answer that clients may cache: always revalidated (no-cache), kept by shared caches only
+ * when it is the anonymous answer, and never one viewer's answer given to another (Vary: Authorization, private).
  */
-function isClientCopyCurrent(request: FastifyRequest, reply: FastifyReply, tag: string, forOneViewer: boolean): boolean {
-  reply.header('etag', tag)
-  reply.header('cache-control', forOneViewer ? 'private, no-cache' : 'public, no-cache')
-  // Added to, not replaced: with CORS_ORIGINS set, the CORS plugin has already said the answer varies by Origin.
-  const vary = reply.getHeader('vary')
-  reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
-  return matchesIfNoneMatch(request, tag)
-}
-
-/** 304: headers only (the ETag set by isClientCopyCurrent), no body and no content headers. */
-function sendNotModified(reply: FastifyReply): FastifyReply {
-  return reply.code(304).send()
+function cacheHeaders(tag: string, forOneViewer: boolean) {
+  return { etag: tag, 'cache-control': forOneViewer ? 'private, no-cache' : 'public, no-cache' }
 }
 
 /** Sends JSON already serialized (kept bytes, or JSON built by the database), as it is. */
@@ -124,6 +112,22 @@ export interface FreshAnswer<T> {
   id: number
   publicAnswer: unknown
   data: T
+}
+
+/** What a read has just learned of the entity answered: its id, its version, and who is asking. */
+export interface AnswerHead<V> {
+  id: number
+  version: number
+  viewer: V | undefined
+  /** Which of the entity's answers (a list and page of a library), kept apart under the one version. */
+  part?: string
+}
+
+/** A kept answer ready to send without Fastify (src/http/fast-reads.ts): 304, or 200 with its bytes. */
+export interface KeptAnswer {
+  status: 200 | 304
+  headers: Record<string, string>
+  body?: Buffer
 }
 
 /**
@@ -140,28 +144,54 @@ export function createVersionedAnswers<T, V>(options: {
 }) {
   const cache = createAnswerCache<T>(options.maxBytes)
   const format = answerFormat(options.schema)
-  return async function sendVersioned(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    head: { id: number; version: number; viewer: V | undefined; part?: string },
-    read: () => Promise<FreshAnswer<T> | undefined>,
-  ): Promise<FastifyReply> {
-    const { id, viewer } = head
-    const version = `${options.kind}${id}.${head.version}.${format}`
-    const tag = viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
-    if (isClientCopyCurrent(request, reply, tag, viewer !== undefined)) return sendNotModified(reply)
-    // `part`: which of the entity's answers (a list and page of a library), kept apart under the one version.
-    const key = head.part === undefined ? String(id) : `${id}:${head.part}`
-    let kept = cache.get(key, version)
-    if (!kept) {
-      const fresh = await read()
-      if (!fresh) throw notFound()
-      const body = Buffer.from(reply.serializeInput(fresh.publicAnswer as never, '200') as string)
-      // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
-      // now, not kept under that version.
-      kept = fresh.id === id ? cache.set(key, version, body, fresh.data) : { version, body, data: fresh.data }
-    }
-    if (viewer === undefined) return sendJsonBytes(reply, kept.body)
-    return sendJsonBytes(reply, withViewerFields(kept.body, options.viewerFields(kept.data, viewer)))
+
+  function describe(head: AnswerHead<V>) {
+    const version = `${options.kind}${head.id}.${head.version}.${format}`
+    const forOneViewer = head.viewer !== undefined
+    const tag = head.viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(head.viewer))
+    const key = head.part === undefined ? String(head.id) : `${head.id}:${head.part}`
+    return { version, tag, key, forOneViewer }
+  }
+
+  function bodyFor(kept: CachedAnswer<T>, viewer: V | undefined): Buffer {
+    return viewer === undefined ? kept.body : withViewerFields(kept.body, options.viewerFields(kept.data, viewer))
+  }
+
+  return {
+    /** The answer through Fastify: 304, or the kept bytes, or the entity read afresh, serialized and kept. */
+    async send(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      head: AnswerHead<V>,
+      read: () => Promise<FreshAnswer<T> | undefined>,
+    ): Promise<FastifyReply> {
+      const { version, tag, key, forOneViewer } = describe(head)
+      reply.headers(cacheHeaders(tag, forOneViewer))
+      // Added to, not replaced: with CORS_ORIGINS set, the CORS plugin has already said the answer varies by Origin.
+      const vary = reply.getHeader('vary')
+      reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
+      if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
+      let kept = cache.get(key, version)
+      if (!kept) {
+        const fresh = await read()
+        if (!fresh) throw notFound()
+        const body = Buffer.from(reply.serializeInput(fresh.publicAnswer as never, '200') as string)
+        // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
+        // now, not kept under that version.
+        kept = fresh.id === head.id ? cache.set(key, version, body, fresh.data) : { version, body, data: fresh.data }
+      }
+      return sendJsonBytes(reply, bodyFor(kept, head.viewer))
+    },
+    /**
+     * The same answer when it needs nothing but kept bytes (or is a 304), else undefined: the fast path's share
+     * (no CORS there, so Vary is Authorization alone). A miss is left to `send`, which reads and keeps it.
+     */
+    kept(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
+      const { version, tag, key, forOneViewer } = describe(head)
+      const headers = { ...cacheHeaders(tag, forOneViewer), vary: 'Authorization' }
+      if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers }
+      const kept = cache.get(key, version)
+      return kept && { status: 200, headers, body: bodyFor(kept, head.viewer) }
+    },
   }
 }

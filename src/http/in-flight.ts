@@ -1,6 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 
 export interface InFlightRequests {
+  /** For requests answered outside Fastify's hooks (src/http/fast-reads.ts): one has started, one is done. */
+  started(request: object): void
+  finished(request: object): void
   /** Resolves once every request that has started has sent its answer, or after `timeoutMs` at the latest. */
   drained(timeoutMs: number): Promise<void>
 }
@@ -11,9 +14,9 @@ export interface InFlightRequests {
  * database goes, or their next query fails on a destroyed driver.
  */
 export function trackInFlightRequests(app: FastifyInstance): InFlightRequests {
-  const running = new Set<FastifyRequest>()
+  const running = new Set<object>()
   let onIdle: (() => void) | null = null
-  const finish = (request: FastifyRequest) => {
+  const finish = (request: object) => {
     if (running.delete(request) && running.size === 0) onIdle?.()
   }
   // Synchronous hooks: they run on every request, and an async one costs a promise each time.
@@ -31,6 +34,8 @@ export function trackInFlightRequests(app: FastifyInstance): InFlightRequests {
     done()
   })
   return {
+    started: (request) => running.add(request),
+    finished: finish,
     drained: (timeoutMs) =>
       new Promise<void>((resolve) => {
         if (running.size === 0) return resolve()

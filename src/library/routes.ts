@@ -20,7 +20,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Confi
   const library = createLibraryReads(reads)
   const findUserVersion = createUserVersionRead(reads)
   // A person's lists change their version (migration 0008): their pages are kept serialized under it.
-  const sendLibraryPage = createVersionedAnswers<null, never>({
+  const libraryPages = createVersionedAnswers<null, never>({
     kind: 'l',
     schema: LibraryPage,
     maxBytes: config.answerCacheBytes,
@@ -45,7 +45,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Confi
       const head = await findUserVersion(request.params.username)
       if (!head) throw notFound()
       const part = `${status}:${limit}:${cursor ?? ''}`
-      return sendLibraryPage(request, reply, { ...head, viewer: undefined, part }, async () => {
+      return libraryPages.send(request, reply, { ...head, viewer: undefined, part }, async () => {
         const found = await library.findLibraryPage(request.params.username, status, after, limit)
         return found && { id: found.userId, publicAnswer: found.page, data: null }
       })

@@ -9,6 +9,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { createVersionedAnswers } from '../http/answer-cache.js'
+import type { FastReads } from '../http/fast-reads.js'
 import { decodeCursor } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, NotModified, tokenSecurity } from '../http/schemas.js'
@@ -48,6 +49,7 @@ export interface UsersRoutesOptions {
   auth: AuthHooks
   throttles: Throttles
   signInGuard: SignInGuard
+  fastReads: FastReads
 }
 
 const tags = ['users']
@@ -68,7 +70,12 @@ function presentProfile(data: ProfileData, session: Session): Profile {
   return { ...publicProfile, ...viewerProfileFields(data, session.user) }
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard }) => {
+/** The signed-in user as CurrentUser serializes it (its fields, in its order). */
+function currentUserJson({ id, username, email, gravatar }: Session['user']): Buffer {
+  return Buffer.from(JSON.stringify({ id, username, email, gravatar }))
+}
+
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard, fastReads }) => {
   /** Accounts with an export under way in this process: one at a time each (the hourly limit spans processes). */
   const exporting = new Set<number>()
   const profiles = createProfileReads(reads)
@@ -145,6 +152,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
     async (request) => sessionOf(request).user,
   )
+  fastReads.get('/api/users/user/', ({ session }) => session ? { status: 200, headers: {}, body: currentUserJson(session.user) } : undefined)
 
   app.delete(
     '/api/users/user/',
@@ -234,17 +242,21 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
   }
   /** Profiles as anonymous readers see them; the owner's email and the followers make a viewer's part. */
-  const sendProfile = createVersionedAnswers<ProfileData, Session['user']>({
+  const profilesKept = createVersionedAnswers<ProfileData, Session['user']>({
     kind: 'u',
     schema: Profile,
     maxBytes: config.answerCacheBytes,
     viewerFields: viewerProfileFields,
   })
   for (const url of ['/api/users/:username', '/api/users/profile/:username']) {
+    fastReads.get(url, async ({ params, session, headers }) => {
+      const head = await profiles.findProfileVersion(params.username as string)
+      return head && profilesKept.kept(headers['if-none-match'], { ...head, viewer: session?.user })
+    })
     app.get(url, profileRoute, async (request, reply) => {
       const head = await profiles.findProfileVersion(request.params.username)
       if (!head) throw notFound()
-      return sendProfile(request, reply, { ...head, viewer: request.session?.user }, async () => {
+      return profilesKept.send(request, reply, { ...head, viewer: request.session?.user }, async () => {
         const profile = await profiles.findProfileByUsername(request.params.username)
         if (!profile) return undefined
         const { email: _, use_gravatar: __, ...publicProfile } = profile

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { inject } from 'light-my-request'
 import type { App } from '../../src/app.js'
 
 export interface ApiResponse {
@@ -17,11 +18,15 @@ export interface RequestOptions {
   remoteAddress?: string
 }
 
-/** One HTTP request through the real app (Fastify's inject: routing, hooks, parsing and serialization). */
+/**
+ * One HTTP request through the real app, as its server hands it over (app.handleRequest: the fast reads, then
+ * Fastify's routing, hooks, parsing and serialization), without a socket.
+ */
 export async function call(app: App, method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.token) headers.authorization = `Token ${options.token}`
-  const response = await app.inject({
+  await app.ready()
+  const response = await inject(app.handleRequest, {
     method: method as 'GET',
     url,
     headers,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { inject } from 'light-my-request'
 import { loadConfig } from '../../src/config.js'
 import { describeEachDatabase, NO_RATE_LIMITS } from '../helpers/app.js'
 import { registerUser, type RegisteredUser } from '../helpers/client.js'
@@ -19,9 +20,9 @@ describe('RATE_LIMIT_READS_PER_MINUTE', () => {
 describeEachDatabase(
   'read limit',
   (current) => {
-    /** A GET from a client address, with a user's token when one is given. */
+    /** A GET from a client address, with a user's token when one is given, as the server hands it to the app. */
     const read = async (url: string, { from = '203.0.113.7', as }: { from?: string; as?: RegisteredUser } = {}) => {
-      const response = await current().app.inject({
+      const response = await inject(current().app.handleRequest, {
         method: 'GET',
         url,
         remoteAddress: from,

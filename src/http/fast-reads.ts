@@ -1,0 +1,137 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import FindMyWay from 'find-my-way'
+import type { Session } from '../auth/tokens.js'
+import type { KeptAnswer } from './answer-cache.js'
+import { ANSWER_HEADERS } from './headers.js'
+import { readerOf } from './rate-limit.js'
+
+/**
+ * The hottest reads (the signed-in user, profiles, game pages) answered before Fastify when their answer is kept
+ * as bytes: a version read, the kept bytes and their headers, written straight to node:http. Routing, Fastify's
+ * request and reply objects and its hooks cost more than such an answer itself (bench/results). Anything else
+ * (a query string, a %-escape, a cache miss, an invalid token, a refusal, an error) goes to Fastify, whose route
+ * gives the same answer: tests send every request through this path first, as the server does.
+ */
+
+/** What a fast read is given: the route's parameters, the signed-in session (null: anonymous) and the headers. */
+export interface FastRead {
+  params: Record<string, string | undefined>
+  session: Session | null
+  headers: IncomingHttpHeaders
+}
+
+/** A kept answer, or undefined for Fastify to answer. */
+export type FastReadHandler = (read: FastRead) => KeptAnswer | undefined | Promise<KeptAnswer | undefined>
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void
+
+export interface FastReadsOptions {
+  /** The session an Authorization header names: null without the header, undefined when it is not valid. */
+  findSession(authorization: string | undefined): Promise<Session | null | undefined>
+  /** Counts a read against the reader's limit; throws when they are over it. */
+  countRead(reader: string): void
+  /** The client's address, as Fastify's request.ip gives it (the proxies trusted). */
+  clientAddress(request: IncomingMessage): string
+  requestId(request: IncomingMessage): string
+  log: FastifyBaseLogger
+  /** Told of every request the fast path holds, so that closing waits for it too. */
+  inFlight: { started(request: object): void; finished(request: object): void }
+}
+
+export interface FastReads {
+  /** Answers GET `url` (a Fastify route's own URL, with its parameters) from `handler` when it can. */
+  get(url: string, handler: FastReadHandler): void
+  /** The server's request handler: the fast path, else `fastify` (the app's routing). */
+  handler(fastify: NodeHandler): NodeHandler
+}
+
+/** The log levels at which Fastify logs every request. */
+const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info'])
+
+/** A path the fast path may route as Fastify would without decoding anything: no query, escape or delimiter. */
+const PLAIN_PATH = /^\/[\w./@+~-]*$/
+
+export function createFastReads(app: FastifyInstance, options: FastReadsOptions): FastReads {
+  const handlers = new Map<string, FastReadHandler>()
+  // The router knows every GET route, with Fastify's own router options, so that a URL reaches a fast read only
+  // where Fastify would route it to the same route (a static route wins over a parameter, /x/ is /x).
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1000 })
+  const getUrls: string[] = []
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().includes('GET')) getUrls.push(route.url)
+  })
+  app.addHook('onReady', (done) => {
+    for (const url of new Set(getUrls)) router.on('GET', url, () => {}, { handler: handlers.get(url) })
+    done()
+  })
+
+  function fastReadFor(request: IncomingMessage) {
+    if (request.method !== 'GET' || request.url === undefined || !PLAIN_PATH.test(request.url)) return undefined
+    const found = router.find('GET', request.url)
+    const handler = (found?.store as { handler?: FastReadHandler } | undefined)?.handler
+    return handler && { handler, params: found?.params ?? {} }
+  }
+
+  async function answerKept(
+    handler: FastReadHandler,
+    read: Omit<FastRead, 'session'>,
+    request: IncomingMessage,
+    response: ServerResponse,
+    arrived: bigint | undefined,
+  ) {
+    const session = await options.findSession(request.headers.authorization)
+    if (session === undefined) return false
+    const kept = await handler({ ...read, session })
+    if (!kept) return false
+    try {
+      options.countRead(readerOf(session?.user.id, options.clientAddress(request)))
+    } catch {
+      return false // over the limit: Fastify's route refuses it
+    }
+    send(request, response, kept, arrived)
+    return true
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, kept: KeptAnswer, arrived: bigint | undefined) {
+    const id = options.requestId(request)
+    const headers: Record<string, string> = { ...ANSWER_HEADERS, 'x-request-id': id, ...kept.headers }
+    if (kept.body) {
+      headers['content-type'] = 'application/json; charset=utf-8'
+      headers['content-length'] = String(kept.body.length)
+    }
+    response.writeHead(kept.status, headers)
+    response.end(kept.body)
+    if (arrived !== undefined) logAnswered(request, id, kept.status, arrived)
+  }
+
+  /** The two lines Fastify logs of a request, in its shape, so that a fast answer is logged like any other. */
+  function logAnswered(request: IncomingMessage, id: string, statusCode: number, started: bigint) {
+    const log = options.log.child({ reqId: id })
+    const req = { method: request.method, url: request.url, headers: request.headers, host: request.headers.host, ip: options.clientAddress(request), socket: request.socket }
+    log.info({ req }, 'incoming request')
+    const responseTime = Number(process.hrtime.bigint() - started) / 1e6
+    log.info({ res: { statusCode, request: { method: request.method, url: request.url } }, responseTime }, 'request completed')
+  }
+
+  return {
+    get(url, handler) {
+      handlers.set(url, handler)
+    },
+    handler(fastify) {
+      return (request, response) => {
+        const fast = fastReadFor(request)
+        if (!fast) return fastify(request, response)
+        options.inFlight.started(request)
+        const arrived = REQUEST_LOG_LEVELS.has(options.log.level) ? process.hrtime.bigint() : undefined
+        answerKept(fast.handler, { params: fast.params, headers: request.headers }, request, response, arrived)
+          // An error (the database away, say) is Fastify's to answer and log, as the route would.
+          .catch(() => response.headersSent)
+          .then((answered) => {
+            options.inFlight.finished(request)
+            if (!answered) fastify(request, response)
+          })
+      }
+    },
+  }
+}
