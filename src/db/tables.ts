@@ -132,6 +132,7 @@ export interface GameAdditionsTable {
 }
 
 export type GameStatus = 'played' | 'liked' | 'backlog' | 'wishlist'
+export const GAME_STATUSES: readonly GameStatus[] = ['played', 'liked', 'backlog', 'wishlist']
 
 export interface GameStatusesTable {
   user_id: number

@@ -1,4 +1,4 @@
-import type { GameStatus } from '../../db/tables.js'
+import { GAME_STATUSES } from '../../db/tables.js'
 import { ENTRY_TYPES } from '../../journal/schemas.js'
 import { PLAYTHROUGH_STATUSES, STOREFRONTS } from '../../playthroughs/schemas.js'
 import { COMPLETION_LEVELS } from '../../stats/playtime.js'
@@ -21,7 +21,6 @@ import {
   type JsonObject,
 } from './json.js'
 
-const GAME_STATUSES: readonly GameStatus[] = ['played', 'liked', 'backlog', 'wishlist']
 
 /**
  * Overworld's own JSON export (src/users/export.ts): a game row for each game the export names anywhere (key
