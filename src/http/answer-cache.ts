@@ -5,7 +5,8 @@ import { notFound } from './errors.js'
 /**
  * Answers kept serialized, each with the version it was built from. A read looks its answer up with the
  * version it has just read from the database, so an entry built from older data is never served: there is no
- * expiry to guess. Bounded by total bytes; the least recently used entries go first.
+ * expiry to guess. Bounded by total bytes; entries not read for longest go first (the CLOCK approximation of
+ * least recently used: a read only marks its entry, so it allocates nothing).
  */
 export interface AnswerCache<T> {
   get(key: string, version: string): CachedAnswer<T> | undefined
@@ -20,11 +21,18 @@ export interface CachedAnswer<T> {
   data: T
 }
 
+interface Entry<T> extends CachedAnswer<T> {
+  /** Read since the eviction last passed it. */
+  used: boolean
+}
+
 export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
-  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
-  const entries = new Map<string, CachedAnswer<T>>()
+  // A Map iterates in insertion order: the oldest entries first. Moving an entry to the end on every read
+  // (delete and set) reallocated the Map's table tens of thousands of times a second, and those tables
+  // outlived young-generation collections: a read only sets `used`; eviction moves a used entry to the end.
+  const entries = new Map<string, Entry<T>>()
   let bytes = 0
-  const remove = (key: string, entry: CachedAnswer<T>) => {
+  const remove = (key: string, entry: Entry<T>) => {
     entries.delete(key)
     bytes -= entry.body.length
   }
@@ -32,18 +40,23 @@ export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
     get(key, version) {
       const entry = entries.get(key)
       if (!entry || entry.version !== version) return undefined
-      entries.delete(key)
-      entries.set(key, entry)
+      entry.used = true
       return entry
     },
     set(key, version, body, data) {
-      const entry = { version, body, data }
+      const entry = { version, body, data, used: false }
       const old = entries.get(key)
       if (old) remove(key, old)
       if (body.length > maxBytes) return entry
-      for (const [oldestKey, oldest] of entries) {
-        if (bytes + body.length <= maxBytes) break
+      while (bytes + body.length > maxBytes) {
+        const [oldestKey, oldest] = entries.entries().next().value as [string, Entry<T>]
         remove(oldestKey, oldest)
+        if (oldest.used) {
+          // A second chance: to the end, unmarked.
+          oldest.used = false
+          entries.set(oldestKey, oldest)
+          bytes += oldest.body.length
+        }
       }
       entries.set(key, entry)
       bytes += body.length

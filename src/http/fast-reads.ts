@@ -36,7 +36,7 @@ export interface FastReadsOptions {
   requestId(request: IncomingMessage): string
   log: FastifyBaseLogger
   /** Told of every request the fast path holds, so that closing waits for it too. */
-  inFlight: { started(request: object): void; finished(request: object): void }
+  inFlight: { started(): void; finished(): void }
 }
 
 export interface FastReads {
@@ -122,13 +122,13 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
       return (request, response) => {
         const fast = fastReadFor(request)
         if (!fast) return fastify(request, response)
-        options.inFlight.started(request)
+        options.inFlight.started()
         const arrived = REQUEST_LOG_LEVELS.has(options.log.level) ? process.hrtime.bigint() : undefined
         answerKept(fast.handler, { params: fast.params, headers: request.headers }, request, response, arrived)
           // An error (the database away, say) is Fastify's to answer and log, as the route would.
           .catch(() => response.headersSent)
           .then((answered) => {
-            options.inFlight.finished(request)
+            options.inFlight.finished()
             if (!answered) fastify(request, response)
           })
       }
