@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_list_likes_comments.js'
 import * as m0013 from './migrations/0013_notifications.js'
 import * as m0015 from './migrations/0015_feed_inbox.js'
 import * as m0016 from './migrations/0016_catalog_version_rows.js'
+import * as m0017 from './migrations/0017_people_version.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0013_notifications': m0013,
   '0015_feed_inbox': m0015,
   '0016_catalog_version_rows': m0016,
+  '0017_people_version': m0017,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -23,6 +23,7 @@ export interface Tables {
   retired_usernames: RetiredUsernamesTable
   game_additions: GameAdditionsTable
   catalog_version: CatalogVersionTable
+  people_version: PeopleVersionTable
   playthroughs: PlaythroughsTable
   play_sessions: PlaySessionsTable
   imports: ImportsTable
@@ -122,6 +123,11 @@ export interface GamesTable {
 
 /** One row: bumped by triggers whenever what a search of the catalog shows changes (migration 0008). */
 export interface CatalogVersionTable {
+  version: number
+}
+
+/** One row: bumped by triggers whenever a person's name, avatar or bio changes (migration 0017). */
+export interface PeopleVersionTable {
   version: number
 }
 

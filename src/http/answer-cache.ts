@@ -130,7 +130,7 @@ export interface FreshAnswer<T> {
 /** What a read has just learned of the entity answered: its id, its version, and who is asking. */
 export interface AnswerHead<V> {
   id: number
-  version: number
+  version: number | string
   viewer: V | undefined
   /** Which of the entity's answers (a list and page of a library), kept apart under the one version. */
   part?: string

@@ -54,9 +54,12 @@ export function decodeCursor<T extends CursorValues>(cursor: string | undefined,
   return values as T
 }
 
+/** The page size of a list read without a limit. */
+export const DEFAULT_PAGE_LIMIT = 20
+
 export const CursorQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page' })),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_LIMIT }),
 }
 
 /** A page of a list that can grow without bound. */

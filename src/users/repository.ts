@@ -298,9 +298,10 @@ export function createFollowsReads(db: Db) {
   const pageQuery = (direction: 'followers' | 'following', { withCursor, withViewer }: { withCursor: boolean; withViewer: boolean }) => {
     const [ownColumn, otherColumn] =
       direction === 'followers' ? (['f.followee_id', 'f.follower_id'] as const) : (['f.follower_id', 'f.followee_id'] as const)
-    return prepareQuery<FollowsPageParameters, { people: JsonColumn<FollowRow[]> }>(db, (param) =>
+    return prepareQuery<FollowsPageParameters, { owner_id: number; people: JsonColumn<FollowRow[]> }>(db, (param) =>
       db
         .selectFrom('users as owner')
+        .select('owner.id as owner_id')
         .select((eb) =>
           jsonArrayFrom(
             db,
@@ -347,18 +348,29 @@ export function createFollowsReads(db: Db) {
     })
     if (!row) return undefined
     const page = pageOf(parseJson(row.people), limit, (last) => [last.created_at, last.id])
-    return {
-      results: page.results.map((person) => ({
-        user: { id: person.id, username: person.username, gravatar: person.gravatar },
-        bio: person.bio,
-        followed_at: person.created_at,
-        ...(person.followed_by_me === undefined ? {} : { followed_by_me: !!person.followed_by_me }),
-      })),
-      next: page.next,
-    }
+    const results = page.results.map((person) => ({
+      user: { id: person.id, username: person.username, gravatar: person.gravatar },
+      bio: person.bio,
+      followed_at: person.created_at,
+      ...(person.followed_by_me === undefined ? {} : { followed_by_me: !!person.followed_by_me }),
+    }))
+    return { ownerId: row.owner_id, page: { results, next: page.next } }
   }
 
-  return { findFollowsPage }
+  const followsVersion = prepareQuery<{ usernameKey: string }, { id: number; version: number; people: number }>(
+    db,
+    (param) => sql`select u.id, u.version, (select version from people_version) as people from users u where u.username_key = ${param('usernameKey')}`,
+  )
+  /**
+   * What a kept followers or following page is checked against: its owner's id, and a version that moves with
+   * their follows (their own version) and with the name, avatar or bio of anyone (people_version).
+   */
+  async function findFollowsVersion(username: string) {
+    const row = await followsVersion.first({ usernameKey: usernameKey(username) })
+    return row && { id: row.id, version: `${row.version}.${row.people}` }
+  }
+
+  return { findFollowsPage, findFollowsVersion }
 }
 
 /**

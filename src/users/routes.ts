@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { createVersionedAnswers } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
-import { decodeCursor } from '../http/cursor.js'
+import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
 import { errorResponses, NoContent, NotModified, tokenSecurity } from '../http/schemas.js'
 import { changePassword, checkCredentials, deleteAccount, registerAccount, updateProfile } from './accounts.js'
@@ -315,9 +315,22 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   })
 
   const followsReads = createFollowsReads(reads)
+  /** Anonymous readers' pages of followers and following, kept by followsReads.findFollowsVersion. */
+  const followsPagesKept = createVersionedAnswers<null, never>({
+    kind: 'f',
+    schema: FollowsPage,
+    maxBytes: config.answerCacheBytes,
+    viewerFields: () => ({}),
+  })
   for (const direction of ['followers', 'following'] as const) {
+    const url = `/api/users/:username/${direction}`
+    fastReads.get(url, async ({ params, session, headers }) => {
+      if (session) return undefined
+      const head = await followsReads.findFollowsVersion(params.username as string)
+      return head && followsPagesKept.kept(headers['if-none-match'], { ...head, viewer: undefined, part: `${direction}::${DEFAULT_PAGE_LIMIT}` })
+    })
     app.get(
-      `/api/users/:username/${direction}`,
+      url,
       {
         onRequest: auth.optionalUser,
         schema: {
@@ -328,15 +341,27 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
               : 'The people a user follows, most recent first, a page at a time',
           params: UsernameParams,
           querystring: FollowsQuery,
-          response: { 200: FollowsPage, ...errorResponses(400, 401, 404) },
+          response: { 200: FollowsPage, 304: NotModified, ...errorResponses(400, 401, 404) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
+        const { username } = request.params
         const { cursor, limit } = request.query
         const after = decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
-        const page = await followsReads.findFollowsPage(request.params.username, { direction, after, limit, viewerId: request.session?.user.id })
-        if (!page) throw notFound()
-        return page
+        const viewerId = request.session?.user.id
+        const readPage = () => followsReads.findFollowsPage(username, { direction, after, limit, viewerId })
+        // A signed-in viewer's page says whom they follow: read for them alone, never kept.
+        if (viewerId !== undefined) {
+          const found = await readPage()
+          if (!found) throw notFound()
+          return found.page
+        }
+        const head = await followsReads.findFollowsVersion(username)
+        if (!head) throw notFound()
+        return followsPagesKept.send(request, reply, { ...head, viewer: undefined, part: `${direction}:${cursor ?? ''}:${limit}` }, async () => {
+          const found = await readPage()
+          return found && { id: found.ownerId, publicAnswer: found.page, data: null }
+        })
       },
     )
   }

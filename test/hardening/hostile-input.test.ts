@@ -123,6 +123,7 @@ const TABLE_SET = {
   retired_usernames: true,
   game_additions: true,
   catalog_version: true,
+  people_version: true,
   playthroughs: true,
   play_sessions: true,
   imports: true,
@@ -950,7 +951,9 @@ describeEachDatabase('hostile input', (current) => {
     await db.updateTable('users').set({ bio: 'changed' }).where('username', '=', 'bob').execute()
     let after = await fingerprint(db)
     assert.notEqual(after.users, before.users)
-    assert.deepEqual({ ...after, users: '' }, { ...before, users: '' })
+    // A bio is shown in lists of people: its change moves their version too (migration 0017).
+    assert.notEqual(after.people_version, before.people_version)
+    assert.deepEqual({ ...after, users: '', people_version: '' }, { ...before, users: '', people_version: '' })
     before = after
     await db.updateTable('list_items').set({ note: 'changed' }).execute()
     after = await fingerprint(db)

@@ -114,6 +114,16 @@ for (const kind of testedDatabases) {
       assert.equal((await assertFastAndSame(`/api/games/${gameId}`, as(bob))).json().viewer.played, false)
     })
 
+    it("answers an anonymous reader's kept page of followers or following as its route does; a viewer's goes to the route", async () => {
+      assert.equal((await call(counting.app, 'POST', '/api/users/follow/', { token: bob.token, body: { username: 'alice' } })).status, 200)
+      assert.deepEqual((await assertFastAndSame('/api/users/alice/followers')).json().results[0].user.username, 'bob')
+      assert.equal((await assertFastAndSame('/api/users/bob/following')).json().results[0].user.username, 'alice')
+      await serverAnswer('/api/users/alice/followers', as(bob))
+      const signedIn = await serverAnswer('/api/users/alice/followers', as(bob))
+      assert.equal(signedIn.fast, false)
+      assert.equal(signedIn.response.json().results[0].followed_by_me, false)
+    })
+
     it('answers 304 for a matching If-None-Match, and 200 for a stale one', async () => {
       const first = await assertFastAndSame('/api/users/alice')
       const etag = String(first.headers.etag)
