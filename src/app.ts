@@ -220,7 +220,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(statsRoutes, { reads })
   await app.register(yearReviewRoutes, { reads })
   await app.register(libraryRoutes, { reads, config })
-  await app.register(activityRoutes, { reads, auth })
+  await app.register(activityRoutes, { reads, config, auth, fastReads })
   await app.register(playthroughsRoutes, { db, reads, config, auth })
   await app.register(importsRoutes, { db, config, auth, work: importWork })
   await app.register(notificationsRoutes, { db, auth })

@@ -23,7 +23,27 @@ export function createFeedReads(db: Db) {
     return activityPageJson(await query.first({ viewerId, limit, ...(before !== undefined && { before }) }))
   }
 
-  return { findFeedPageJson }
+  const version = prepareQuery<{ viewerId: number }, { inbox: number | null; own: number; people: number; catalog: number }>(
+    db,
+    (param) => sql`select
+      (select version from feed_versions where reader_id = ${param('viewerId')}) as inbox,
+      u.version as own,
+      (select version from people_version) as people,
+      (select version from catalog_version) as catalog
+      from users u where u.id = ${param('viewerId')}`,
+  )
+
+  /**
+   * What a kept feed page is checked against: the reader's feed version (migration 0018: their inbox and what its
+   * items show of themselves), their own version (their follows), and the versions of everyone's names and
+   * avatars and of the catalog (what items show of their people and games).
+   */
+  async function findFeedVersion(viewerId: number): Promise<string | undefined> {
+    const row = await version.first({ viewerId })
+    return row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`
+  }
+
+  return { findFeedPageJson, findFeedVersion }
 }
 
 /** The page's ids are read down the reader's inbox (src/activity/inbox.ts). */

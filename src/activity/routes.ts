@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
-import { sendJsonBytes } from '../http/answer-cache.js'
-import { decodeCursor } from '../http/cursor.js'
+import type { Config } from '../config.js'
+import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
+import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
+import type { FastReads } from '../http/fast-reads.js'
 import { notFound } from '../http/errors.js'
-import { errorResponses } from '../http/schemas.js'
+import { errorResponses, NotModified } from '../http/schemas.js'
 import { UsernameParams } from '../users/schemas.js'
 import { createFeedReads } from './feed.js'
 import { ActivityPage, ActivityQuery } from './schemas.js'
@@ -17,8 +19,13 @@ const tags = ['activity']
 const beforeOf = (cursor: string | undefined) => decodeCursor<[number]>(cursor, ['number'])?.[0]
 
 /** `reads`: the read replica, or the primary without one. */
-export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; auth: AuthHooks }> = async (app, { reads, auth }) => {
+export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Config; auth: AuthHooks; fastReads: FastReads }> = async (
+  app,
+  { reads, config, auth, fastReads },
+) => {
   const feed = createFeedReads(reads)
+  /** Feed pages, kept serialized by reader, page and version: each is one reader's own (private, never shared). */
+  const feedPages = createVersionedAnswers<null, number>({ kind: 'feed', schema: ActivityPage, maxBytes: config.answerCacheBytes, viewerFields: () => ({}) })
   const userActivity = createUserActivityReads(reads)
   app.get(
     '/api/feed/',
@@ -29,14 +36,27 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; auth: AuthHo
         security: [{ token: [] }],
         summary: 'What the people you follow did, newest first',
         querystring: ActivityQuery,
-        response: { 200: ActivityPage, ...errorResponses(400, 401) },
+        response: { 200: ActivityPage, 304: NotModified, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
       const { cursor, limit } = request.query
-      return sendJsonBytes(reply, await feed.findFeedPageJson(sessionOf(request).user.id, beforeOf(cursor), limit))
+      const readerId = sessionOf(request).user.id
+      const version = await feed.findFeedVersion(readerId)
+      if (version === undefined) throw notFound()
+      return feedPages.send(request, reply, { id: readerId, version, viewer: readerId, part: `${cursor ?? ''}:${limit}` }, async () => ({
+        id: readerId,
+        json: await feed.findFeedPageJson(readerId, beforeOf(cursor), limit),
+        data: null,
+      }))
     },
   )
+  fastReads.get('/api/feed/', async ({ session, headers }) => {
+    if (!session) return undefined
+    const readerId = session.user.id
+    const version = await feed.findFeedVersion(readerId)
+    return version === undefined ? undefined : feedPages.kept(headers['if-none-match'], { id: readerId, version, viewer: readerId, part: `:${DEFAULT_PAGE_LIMIT}` })
+  })
 
   app.get(
     '/api/activity/user/:username',

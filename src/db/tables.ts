@@ -24,6 +24,7 @@ export interface Tables {
   game_additions: GameAdditionsTable
   catalog_version: CatalogVersionTable
   people_version: PeopleVersionTable
+  feed_versions: FeedVersionsTable
   playthroughs: PlaythroughsTable
   play_sessions: PlaySessionsTable
   imports: ImportsTable
@@ -128,6 +129,12 @@ export interface CatalogVersionTable {
 
 /** One row: bumped by triggers whenever a person's name, avatar or bio changes (migration 0017). */
 export interface PeopleVersionTable {
+  version: number
+}
+
+/** The version of each reader's feed, bumped by triggers whenever what it shows changes (migration 0018). */
+export interface FeedVersionsTable {
+  reader_id: number
   version: number
 }
 

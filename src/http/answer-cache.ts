@@ -123,7 +123,9 @@ export function sendJsonBytes(reply: FastifyReply, body: Buffer | string): Fasti
 /** A kept answer as its route reads it afresh: whose it is, its public part, and what viewers' fields are made of. */
 export interface FreshAnswer<T> {
   id: number
-  publicAnswer: unknown
+  /** The public part, serialized by the route's 200 schema; or `json`, when the database has built it already. */
+  publicAnswer?: unknown
+  json?: string
   data: T
 }
 
@@ -188,7 +190,7 @@ export function createVersionedAnswers<T, V>(options: {
       if (!kept) {
         const fresh = await read()
         if (!fresh) throw notFound()
-        const body = Buffer.from(reply.serializeInput(fresh.publicAnswer as never, '200') as string)
+        const body = Buffer.from(fresh.json ?? (reply.serializeInput(fresh.publicAnswer as never, '200') as string))
         // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
         // now, not kept under that version.
         kept = fresh.id === head.id ? cache.set(key, version, body, fresh.data) : { version, body, data: fresh.data }

@@ -124,6 +124,7 @@ const TABLE_SET = {
   game_additions: true,
   catalog_version: true,
   people_version: true,
+  feed_versions: true,
   playthroughs: true,
   play_sessions: true,
   imports: true,

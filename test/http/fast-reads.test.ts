@@ -124,6 +124,14 @@ for (const kind of testedDatabases) {
       assert.equal(signedIn.response.json().results[0].followed_by_me, false)
     })
 
+    it("answers a reader's kept feed page as its route does", async () => {
+      assert.equal((await call(counting.app, 'POST', '/api/users/follow/', { token: bob.token, body: { username: 'alice' } })).status, 200)
+      const page = await assertFastAndSame('/api/feed/', as(bob))
+      assert.equal(page.json().results[0].user.username, 'alice')
+      assert.equal(page.headers['cache-control'], 'private, no-cache')
+      assert.equal((await serverAnswer('/api/feed/')).response.statusCode, 401)
+    })
+
     it('answers 304 for a matching If-None-Match, and 200 for a stale one', async () => {
       const first = await assertFastAndSame('/api/users/alice')
       const etag = String(first.headers.etag)
