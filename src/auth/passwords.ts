@@ -1,5 +1,6 @@
 import { pbkdf2, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import { promisify } from 'node:util'
 import { Algorithm, hash, verify } from '@node-rs/argon2'
 
@@ -9,8 +10,33 @@ const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, time
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 1024
 
+/**
+ * How many hashes run at once, whoever asks: each holds 19 MiB, and more than one a core only queues on the
+ * CPU, taking it from the requests being answered meanwhile. The rest wait their turn.
+ */
+const HASHES_AT_ONCE = os.availableParallelism()
+let hashesRunning = 0
+const waitingForHashing: (() => void)[] = []
+
+async function withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashesRunning < HASHES_AT_ONCE) hashesRunning++
+  else await new Promise<void>((resolve) => waitingForHashing.push(resolve)) // handed the slot of one that ends
+  try {
+    return await work()
+  } finally {
+    const next = waitingForHashing.shift()
+    if (next) next()
+    else hashesRunning--
+  }
+}
+
+/** How many hashes are running now (never more than the machine's cores). */
+export function passwordHashesRunning(): number {
+  return hashesRunning
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS)
+  return withHashingSlot(() => hash(password, ARGON2_OPTIONS))
 }
 
 // Computed once, ahead of the first unknown-user login, so that login costs one verification like the rest.
@@ -58,16 +84,20 @@ export function passwordHashKind(storedHash: string): PasswordHashKind {
  * verification against a dummy hash, so a wrong username and a wrong password take the same time.
  */
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
-  if (storedHash?.startsWith(ARGON2ID_PREFIX)) return verify(storedHash, password).catch(() => false)
+  if (storedHash?.startsWith(ARGON2ID_PREFIX)) return verifyArgon2(storedHash, password)
   const django = storedHash === undefined ? undefined : parseDjangoPbkdf2(storedHash)
   if (django) return verifyDjangoPbkdf2(django, password)
-  await verify(await dummyHash, password).catch(() => false)
+  await verifyArgon2(await dummyHash, password)
   return false
+}
+
+function verifyArgon2(storedHash: string, password: string): Promise<boolean> {
+  return withHashingSlot(() => verify(storedHash, password).catch(() => false))
 }
 
 /** PBKDF2 on libuv's thread pool, as argon2 runs, compared in constant time. */
 async function verifyDjangoPbkdf2({ iterations, salt, key }: DjangoPbkdf2Hash, password: string): Promise<boolean> {
-  return timingSafeEqual(await pbkdf2Async(password, salt, iterations, key.length, 'sha256'), key)
+  return timingSafeEqual(await withHashingSlot(() => pbkdf2Async(password, salt, iterations, key.length, 'sha256')), key)
 }
 
 const commonPasswords = new Set(

@@ -7,8 +7,9 @@ import { ANSWER_HEADERS } from './headers.js'
 import { readerOf } from './rate-limit.js'
 
 /**
- * The hottest reads (the signed-in user, profiles, game pages) answered before Fastify when their answer is kept
- * as bytes: a version read, the kept bytes and their headers, written straight to node:http. Routing, Fastify's
+ * The hottest reads (the signed-in user, profiles, game pages, feed pages, followers and following pages)
+ * answered before Fastify when their answer is kept as bytes: a version read, the kept bytes and their headers,
+ * written straight to node:http. Routing, Fastify's
  * request and reply objects and its hooks cost more than such an answer itself (bench/results). Anything else
  * (a query string, a %-escape, a cache miss, an invalid token, a refusal, an error) goes to Fastify, whose route
  * gives the same answer: tests send every request through this path first, as the server does.
