@@ -18,6 +18,9 @@ const tags = ['activity']
 /** The id of the last activity shown, from a cursor of the feed or of someone's activity. */
 const beforeOf = (cursor: string | undefined) => decodeCursor<[number]>(cursor, ['number'])?.[0]
 
+/** Which of a reader's feed pages a kept answer is: the page as asked for. */
+const feedPart = (cursor: string | undefined, limit: number) => `${cursor ?? ''}:${limit}`
+
 /** `reads`: the read replica, or the primary without one. */
 export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Config; auth: AuthHooks; fastReads: FastReads }> = async (
   app,
@@ -44,7 +47,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       const readerId = sessionOf(request).user.id
       const version = await feed.findFeedVersion(readerId)
       if (version === undefined) throw notFound()
-      return feedPages.send(request, reply, { id: readerId, version, viewer: readerId, part: `${cursor ?? ''}:${limit}` }, async () => ({
+      return feedPages.send(request, reply, { id: readerId, version, viewer: readerId, part: feedPart(cursor, limit) }, async () => ({
         id: readerId,
         json: await feed.findFeedPageJson(readerId, beforeOf(cursor), limit),
         data: null,
@@ -55,7 +58,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
     if (!session) return undefined
     const readerId = session.user.id
     const version = await feed.findFeedVersion(readerId)
-    return version === undefined ? undefined : feedPages.kept(headers['if-none-match'], { id: readerId, version, viewer: readerId, part: `:${DEFAULT_PAGE_LIMIT}` })
+    return version === undefined ? undefined : feedPages.kept(headers['if-none-match'], { id: readerId, version, viewer: readerId, part: feedPart(undefined, DEFAULT_PAGE_LIMIT) })
   })
 
   app.get(

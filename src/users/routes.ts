@@ -322,12 +322,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     maxBytes: config.answerCacheBytes,
     viewerFields: () => ({}),
   })
+  /** Which of an owner's pages a kept answer is: the list, and the page as asked for. */
+  const followsPart = (direction: string, cursor: string | undefined, limit: number) => `${direction}:${cursor ?? ''}:${limit}`
   for (const direction of ['followers', 'following'] as const) {
     const url = `/api/users/:username/${direction}`
     fastReads.get(url, async ({ params, session, headers }) => {
       if (session) return undefined
       const head = await followsReads.findFollowsVersion(params.username as string)
-      return head && followsPagesKept.kept(headers['if-none-match'], { ...head, viewer: undefined, part: `${direction}::${DEFAULT_PAGE_LIMIT}` })
+      return head && followsPagesKept.kept(headers['if-none-match'], { ...head, viewer: undefined, part: followsPart(direction, undefined, DEFAULT_PAGE_LIMIT) })
     })
     app.get(
       url,
@@ -358,7 +360,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         }
         const head = await followsReads.findFollowsVersion(username)
         if (!head) throw notFound()
-        return followsPagesKept.send(request, reply, { ...head, viewer: undefined, part: `${direction}:${cursor ?? ''}:${limit}` }, async () => {
+        return followsPagesKept.send(request, reply, { ...head, viewer: undefined, part: followsPart(direction, cursor, limit) }, async () => {
           const found = await readPage()
           return found && { id: found.ownerId, publicAnswer: found.page, data: null }
         })
