@@ -46,7 +46,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       const { cursor, limit } = request.query
       const readerId = sessionOf(request).user.id
       const version = await feed.findFeedVersion(readerId)
-      if (version === undefined) throw notFound()
+      // No version: not kept on this database, or a reader the replica does not have yet (just signed up).
+      if (version === undefined) return sendJsonBytes(reply, await feed.findFeedPageJson(readerId, beforeOf(cursor), limit))
       return feedPages.send(request, reply, { id: readerId, version, viewer: readerId, part: feedPart(cursor, limit) }, async () => ({
         id: readerId,
         json: await feed.findFeedPageJson(readerId, beforeOf(cursor), limit),

@@ -85,8 +85,8 @@ export async function twoAppsOnOneDatabase(kind: DatabaseKind): Promise<TwoApps>
 }
 
 /** Declares a suite once per tested database; each test gets two new apps on one fresh database. */
-export function describeOnTwoApps(name: string, suite: (current: () => TwoApps) => void): void {
-  for (const kind of testedDatabases) {
+export function describeOnTwoApps(name: string, suite: (current: () => TwoApps) => void, kinds: DatabaseKind[] = testedDatabases): void {
+  for (const kind of testedDatabases.filter((tested) => kinds.includes(tested))) {
     describe(`${name} [${kind}]`, () => {
       let apps: TwoApps | undefined
       beforeEach(async () => {

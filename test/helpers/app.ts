@@ -108,8 +108,9 @@ export function describeEachDatabase(
   name: string,
   suite: (current: () => TestApp) => void,
   overrides: Partial<Config> = {},
+  kinds: DatabaseKind[] = testedDatabases,
 ): void {
-  for (const kind of testedDatabases) {
+  for (const kind of testedDatabases.filter((tested) => kinds.includes(tested))) {
     describe(`${name} [${kind}]`, () => {
       let testApp: TestApp | undefined
       beforeEach(async () => {
