@@ -69,8 +69,11 @@ async function saveBigLists(server: ServerProcess, token: string, gameIds: numbe
 }
 
 /** Asks /healthz again and again while the load runs: how long each answer took, in ms. */
-async function probeHealthWhile(server: ServerProcess, loading: () => boolean): Promise<number[]> {
-  const latencies: number[] = []
+/** Enough probes for a p99 to mean something. */
+const MIN_PROBES = 100
+
+/** Probes /healthz one request at a time while `loading()`, into `latencies` (returned). */
+async function probeHealthWhile(server: ServerProcess, loading: () => boolean, latencies: number[] = []): Promise<number[]> {
   while (loading()) {
     const sent = performance.now()
     const health = await httpRequest(server.port, 'GET', '/healthz', { timeoutMs: LOAD_REQUEST_TIMEOUT_MS })
@@ -105,12 +108,19 @@ describe('no request holds the event loop', { timeout: 600_000 }, () => {
       await httpRequest(server.port, 'GET', '/healthz').catch(() => undefined)
 
       let loading = true
-      const exports = Promise.all(exporters.map((exporter) => downloadExports(server, exporter.token)))
+      const latencies: number[] = []
+      // The exports go round again until the probes are enough: on a fast machine one round may be over first.
+      const exports = (async () => {
+        const downloads = []
+        do downloads.push(...(await Promise.all(exporters.map((exporter) => downloadExports(server, exporter.token)))))
+        while (latencies.length < MIN_PROBES)
+        return downloads
+      })()
       const saves = Promise.all(savers.map((saver) => saveBigLists(server, saver.token, gameIds)))
       const load = Promise.all([exports, saves]).finally(() => (loading = false))
 
       const started = performance.now()
-      const latencies = await probeHealthWhile(server, () => loading)
+      await probeHealthWhile(server, () => loading, latencies)
       await load
       const loadMs = performance.now() - started
 
@@ -127,7 +137,7 @@ describe('no request holds the event loop', { timeout: 600_000 }, () => {
       t.diagnostic(`${latencies.length} probes over ${loadMs.toFixed(0)} ms: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (${machine})`)
       assert.ok(p99 < HEALTHZ_P99_MS, `/healthz p99 ${p99.toFixed(0)} ms (max ${max.toFixed(0)} ms over ${latencies.length} probes; ${machine})`)
       // Enough probes for a p99 to mean something: the load lasted long enough to be probed throughout.
-      assert.ok(latencies.length >= 100, `only ${latencies.length} probes`)
+      assert.ok(latencies.length >= MIN_PROBES, `only ${latencies.length} probes`)
     })
   }
 
@@ -145,7 +155,7 @@ describe('no request holds the event loop', { timeout: 600_000 }, () => {
     const machine = `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`
     t.diagnostic(`${latencies.length} probes: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${machine})`)
     assert.ok(p99 < HEALTHZ_P99_MS, `/healthz p99 ${p99.toFixed(0)} ms over ${latencies.length} probes (${machine})`)
-    assert.ok(latencies.length >= 100, `only ${latencies.length} probes`)
+    assert.ok(latencies.length >= MIN_PROBES, `only ${latencies.length} probes`)
   })
 })
 
