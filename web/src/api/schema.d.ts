@@ -1374,6 +1374,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
@@ -5244,6 +5251,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
@@ -5338,6 +5352,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not modified: the copy named by If-None-Match is current. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 400: {
