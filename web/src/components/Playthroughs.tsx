@@ -368,7 +368,7 @@ export function PlayPanel({ game, username }: { game: GameDetails; username: str
         Your playthroughs
       </h2>
       {playthroughs.isPending ? (
-        <div className="skeleton-block skeleton-line" aria-busy="true" aria-label="Loading" />
+        <div className="skeleton-block skeleton-line" role="status" aria-busy="true" aria-label="Loading" />
       ) : playthroughs.isError ? (
         <p className="panel-error" role="alert">
           {playthroughs.error.message}

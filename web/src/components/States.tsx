@@ -3,7 +3,7 @@ import { ApiError } from '../api/client'
 
 export function Skeleton({ lines = 3, cover = false }: { lines?: number; cover?: boolean }) {
   return (
-    <div className="skeleton" aria-busy="true" aria-label="Loading">
+    <div className="skeleton" role="status" aria-busy="true" aria-label="Loading">
       {cover && <div className="skeleton-block skeleton-cover" />}
       <div className="skeleton-lines">
         {Array.from({ length: lines }, (_, i) => (
