@@ -23,6 +23,8 @@ export function createFeedReads(db: Db) {
     return activityPageJson(await query.first({ viewerId, limit, ...(before !== undefined && { before }) }))
   }
 
+  // Not kept on PostgreSQL yet: migration 0018 gives it no triggers (their row locks deadlocked).
+  const keepsPages = !isPostgres(db)
   const version = prepareQuery<{ viewerId: number }, { inbox: number | null; own: number; people: number; catalog: number }>(
     db,
     (param) => sql`select
@@ -39,13 +41,12 @@ export function createFeedReads(db: Db) {
    * avatars and of the catalog (what items show of their people and games).
    */
   async function findFeedVersion(viewerId: number): Promise<string | undefined> {
-    // Not kept on PostgreSQL yet: migration 0018 gives it no triggers (their row locks deadlocked).
-    if (isPostgres(db)) return undefined
+    if (!keepsPages) return undefined
     const row = await version.first({ viewerId })
     return row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`
   }
 
-  return { findFeedPageJson, findFeedVersion }
+  return { findFeedPageJson, findFeedVersion, keepsPages }
 }
 
 /** The page's ids are read down the reader's inbox (src/activity/inbox.ts). */

@@ -55,7 +55,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       }))
     },
   )
-  fastReads.get('/api/feed/', async ({ session, headers }) => {
+  // Only where pages are kept: elsewhere the fast read would look the token up for nothing before the route does.
+  if (feed.keepsPages) fastReads.get('/api/feed/', async ({ session, headers }) => {
     if (!session) return undefined
     const readerId = session.user.id
     const version = await feed.findFeedVersion(readerId)
