@@ -115,9 +115,14 @@ function cacheHeaders(tag: string, forOneViewer: boolean) {
   return { etag: tag, 'cache-control': forOneViewer ? 'private, no-cache' : 'public, no-cache' }
 }
 
+/** The same with Vary, as the fast path's flat list (no CORS there, so the answer varies by Authorization alone). */
+function cacheHeaderList(tag: string, forOneViewer: boolean): string[] {
+  return ['etag', tag, 'cache-control', forOneViewer ? 'private, no-cache' : 'public, no-cache', 'vary', 'Authorization']
+}
+
 /** Sends JSON already serialized (kept bytes, or JSON built by the database), as it is. */
 export function sendJsonBytes(reply: FastifyReply, body: Buffer | string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(body)
+  return reply.type(JSON_TYPE).send(body)
 }
 
 /** A kept answer as its route reads it afresh: whose it is, its public part, and what viewers' fields are made of. */
@@ -138,11 +143,28 @@ export interface AnswerHead<V> {
   part?: string
 }
 
-/** A kept answer ready to send without Fastify (src/http/fast-reads.ts): 304, or 200 with its bytes. */
+/**
+ * A kept answer ready to send without Fastify (src/http/fast-reads.ts): 304, or 200 with its bytes. `headers` is a
+ * flat list of names and values (content type and length included when there is a body): node:http writes such
+ * a list far faster than an object assembled by spreading.
+ */
 export interface KeptAnswer {
   status: 200 | 304
-  headers: Record<string, string>
+  headers: readonly string[]
   body?: Buffer
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** A 200 carrying JSON bytes, with `headers` (a flat list of names and values) before its type and length. */
+export function keptJson(body: Buffer, headers: readonly string[] = []): KeptAnswer {
+  return { status: 200, headers: [...headers, 'content-type', JSON_TYPE, 'content-length', String(body.length)], body }
+}
+
+/** What a versioned answer keeps beside its bytes: what viewers' fields are made of, and the anonymous answer's headers. */
+interface KeptPublicAnswer<T> {
+  data: T
+  publicAnswer: KeptAnswer
 }
 
 /**
@@ -157,19 +179,21 @@ export function createVersionedAnswers<T, V>(options: {
   maxBytes: number
   viewerFields: (data: T, viewer: V) => Record<string, unknown>
 }) {
-  const cache = createAnswerCache<T>(options.maxBytes)
+  const cache = createAnswerCache<KeptPublicAnswer<T>>(options.maxBytes)
   const format = answerFormat(options.schema)
 
-  function describe(head: AnswerHead<V>) {
-    const version = `${options.kind}${head.id}.${head.version}.${format}`
-    const forOneViewer = head.viewer !== undefined
-    const tag = head.viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(head.viewer))
-    const key = head.part === undefined ? String(head.id) : `${head.id}:${head.part}`
-    return { version, tag, key, forOneViewer }
+  const versionOf = (head: AnswerHead<V>) => `${options.kind}${head.id}.${head.version}.${format}`
+  const keyOf = (head: AnswerHead<V>) => (head.part === undefined ? String(head.id) : `${head.id}:${head.part}`)
+  const tagOf = (version: string, viewer: V | undefined) =>
+    viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
+
+  function keep(key: string, version: string, body: Buffer, data: T): CachedAnswer<KeptPublicAnswer<T>> {
+    const publicAnswer = keptJson(body, cacheHeaderList(publicTag(version), false))
+    return cache.set(key, version, body, { data, publicAnswer })
   }
 
-  function bodyFor(kept: CachedAnswer<T>, viewer: V | undefined): Buffer {
-    return viewer === undefined ? kept.body : withViewerFields(kept.body, options.viewerFields(kept.data, viewer))
+  function bodyFor(kept: CachedAnswer<KeptPublicAnswer<T>>, viewer: V | undefined): Buffer {
+    return viewer === undefined ? kept.body : withViewerFields(kept.body, options.viewerFields(kept.data.data, viewer))
   }
 
   return {
@@ -180,12 +204,14 @@ export function createVersionedAnswers<T, V>(options: {
       head: AnswerHead<V>,
       read: () => Promise<FreshAnswer<T> | undefined>,
     ): Promise<FastifyReply> {
-      const { version, tag, key, forOneViewer } = describe(head)
-      reply.headers(cacheHeaders(tag, forOneViewer))
+      const version = versionOf(head)
+      const tag = tagOf(version, head.viewer)
+      reply.headers(cacheHeaders(tag, head.viewer !== undefined))
       // Added to, not replaced: with CORS_ORIGINS set, the CORS plugin has already said the answer varies by Origin.
       const vary = reply.getHeader('vary')
       reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
       if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
+      const key = keyOf(head)
       let kept = cache.get(key, version)
       if (!kept) {
         const fresh = await read()
@@ -193,20 +219,26 @@ export function createVersionedAnswers<T, V>(options: {
         const body = Buffer.from(fresh.json ?? (reply.serializeInput(fresh.publicAnswer as never, '200') as string))
         // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
         // now, not kept under that version.
-        kept = fresh.id === head.id ? cache.set(key, version, body, fresh.data) : { version, body, data: fresh.data }
+        kept = fresh.id === head.id ? keep(key, version, body, fresh.data) : { version, body, data: { data: fresh.data, publicAnswer: keptJson(body) } }
       }
       return sendJsonBytes(reply, bodyFor(kept, head.viewer))
     },
     /**
      * The same answer when it needs nothing but kept bytes (or is a 304), else undefined: the fast path's share
-     * (no CORS there, so Vary is Authorization alone). A miss is left to `send`, which reads and keeps it.
+     * (no CORS there, so Vary is Authorization alone). A miss is left to `send`, which reads and keeps it. The
+     * anonymous answer, the most read, is sent with headers listed once when it was kept.
      */
     kept(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
-      const { version, tag, key, forOneViewer } = describe(head)
-      const headers = { ...cacheHeaders(tag, forOneViewer), vary: 'Authorization' }
-      if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers }
-      const kept = cache.get(key, version)
-      return kept && { status: 200, headers, body: bodyFor(kept, head.viewer) }
+      const version = versionOf(head)
+      const forOneViewer = head.viewer !== undefined
+      if (ifNoneMatch !== undefined || forOneViewer) {
+        const tag = tagOf(version, head.viewer)
+        if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, forOneViewer) }
+        const kept = cache.get(keyOf(head), version)
+        if (!kept) return undefined
+        return forOneViewer ? keptJson(bodyFor(kept, head.viewer), cacheHeaderList(tag, true)) : kept.data.publicAnswer
+      }
+      return cache.get(keyOf(head), version)?.data.publicAnswer
     },
   }
 }

@@ -8,7 +8,7 @@ import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Sess
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
-import { createVersionedAnswers } from '../http/answer-cache.js'
+import { createVersionedAnswers, keptJson } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
 import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
@@ -152,7 +152,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
     async (request) => sessionOf(request).user,
   )
-  fastReads.get('/api/users/user/', ({ session }) => session ? { status: 200, headers: {}, body: currentUserJson(session.user) } : undefined)
+  fastReads.get('/api/users/user/', ({ session }) => session ? keptJson(currentUserJson(session.user)) : undefined)
 
   app.delete(
     '/api/users/user/',
