@@ -198,7 +198,27 @@ function openPostgres(url: string, poolSize: number, queryTimeoutMs: number): Db
     // a query's trigrams as candidates (pg_trgm's default of 60% would miss typos such as "zelad").
     client.query("set time zone 'UTC'; set pg_trgm.word_similarity_threshold = 0.3").catch(() => {})
   })
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) })
+  const prepared = withPreparedStatements(pool)
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: prepared }) })
+  postgresHandles.set(db, {
+    query: async (text, values) => (await pool.query({ name: prepared.nameOf(text), text, values: values as unknown[] })).rows,
+  })
+  return db
+}
+
+export interface PostgresHandle {
+  /** Runs one query as a named, prepared statement on a pooled connection, and gives its rows. */
+  query(text: string, values: ReadonlyArray<unknown>): Promise<unknown[]>
+}
+
+const postgresHandles = new WeakMap<Db, PostgresHandle>()
+
+/**
+ * The pool under a PostgreSQL Db, for hot reads made outside any transaction (see prepared.ts); undefined for
+ * SQLite and for a transaction's Db.
+ */
+export function postgresHandleOf(db: Db): PostgresHandle | undefined {
+  return postgresHandles.get(db)
 }
 
 const MAX_PREPARED_STATEMENTS = 1000
@@ -210,7 +230,7 @@ const MAX_PREPARED_STATEMENTS = 1000
  * without bound could never fill the server's memory; queries without parameters (DDL, BEGIN, several
  * statements at once) stay unnamed.
  */
-function withPreparedStatements(pool: pg.Pool): PostgresPool {
+function withPreparedStatements(pool: pg.Pool): PostgresPool & { nameOf(text: string): string | undefined } {
   const names = new Map<string, string>()
   const nameOf = (text: string) => {
     let name = names.get(text)
@@ -221,6 +241,7 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
     return name
   }
   return {
+    nameOf,
     async connect() {
       const client = await pool.connect()
       return {
