@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
@@ -19,7 +19,7 @@ export interface IssuedToken {
 }
 
 function digestOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+  return hash('sha256', token, 'hex')
 }
 
 /** Issues a new login token for a user; only its digest is stored. */
@@ -60,7 +60,7 @@ export function createSessionLookup(db: Db): (token: string) => Promise<Session 
   return async (token) => {
     if (!TOKEN_PATTERN.test(token)) return undefined
     const candidates = await tokensByKey.all({ tokenKey: token.slice(0, TOKEN_KEY_LENGTH) })
-    const digest = Buffer.from(digestOf(token), 'hex')
+    const digest = hash('sha256', token, 'buffer')
     const match = candidates.find((row) => timingSafeEqual(Buffer.from(row.digest, 'hex'), digest))
     if (!match) return undefined
     if (match.expires_at !== null && Date.parse(match.expires_at) <= Date.now()) {

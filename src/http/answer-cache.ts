@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from './errors.js'
 
@@ -78,7 +78,7 @@ function withViewerFields(body: Buffer, fields: Record<string, unknown>): Buffer
  * made from, so that a change to either changes the tag (and the digest does not show that part in clear).
  */
 function viewerTag(publicVersion: string, viewerPart: string): string {
-  return `"${publicVersion}.${createHash('sha1').update(viewerPart).digest('base64url').slice(0, 12)}"`
+  return `"${publicVersion}.${hash('sha1', viewerPart, 'base64url').slice(0, 12)}"`
 }
 
 /** Raise it when a release changes what a cached answer says for the same data without changing its schema. */
@@ -90,7 +90,7 @@ const ANSWER_REVISION = 1
  * answer on a 304. Every instance of one release computes the same digest.
  */
 function answerFormat(schema: unknown): string {
-  return createHash('sha1').update(`${ANSWER_REVISION}:${JSON.stringify(schema)}`).digest('base64url').slice(0, 8)
+  return hash('sha1', `${ANSWER_REVISION}:${JSON.stringify(schema)}`, 'base64url').slice(0, 8)
 }
 
 function publicTag(publicVersion: string): string {
