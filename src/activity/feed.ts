@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { isPostgres, type Db } from '../db/database.js'
+import type { Db } from '../db/database.js'
 import { prepareQuery } from '../db/prepared.js'
 import { activityPageJson, activityPageQuery, type ActivityPageRow } from './items.js'
 
@@ -23,8 +23,6 @@ export function createFeedReads(db: Db) {
     return activityPageJson(await query.first({ viewerId, limit, ...(before !== undefined && { before }) }))
   }
 
-  // Not kept on PostgreSQL yet: migration 0018 gives it no triggers (their row locks deadlocked).
-  const keepsPages = !isPostgres(db)
   const version = prepareQuery<{ viewerId: number }, { inbox: number | null; own: number; people: number; catalog: number }>(
     db,
     (param) => sql`select
@@ -36,17 +34,16 @@ export function createFeedReads(db: Db) {
   )
 
   /**
-   * What a kept feed page is checked against: the reader's feed version (migration 0018: their inbox and what its
-   * items show of themselves), their own version (their follows), and the versions of everyone's names and
-   * avatars and of the catalog (what items show of their people and games).
+   * What a kept feed page is checked against: the reader's feed version (migrations 0018 and 0019: their inbox
+   * and what its items show of themselves), their own version (their follows), and the versions of everyone's
+   * names and avatars and of the catalog (what items show of their people and games).
    */
   async function findFeedVersion(viewerId: number): Promise<string | undefined> {
-    if (!keepsPages) return undefined
     const row = await version.first({ viewerId })
     return row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`
   }
 
-  return { findFeedPageJson, findFeedVersion, keepsPages }
+  return { findFeedPageJson, findFeedVersion }
 }
 
 /** The page's ids are read down the reader's inbox (src/activity/inbox.ts). */

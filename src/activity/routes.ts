@@ -46,7 +46,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       const { cursor, limit } = request.query
       const readerId = sessionOf(request).user.id
       const version = await feed.findFeedVersion(readerId)
-      // No version: not kept on this database, or a reader the replica does not have yet (just signed up).
+      // No version: a reader the replica does not have yet (just signed up).
       if (version === undefined) return sendJsonBytes(reply, await feed.findFeedPageJson(readerId, beforeOf(cursor), limit))
       return feedPages.send(request, reply, { id: readerId, version, viewer: readerId, part: feedPart(cursor, limit) }, async () => ({
         id: readerId,
@@ -55,8 +55,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       }))
     },
   )
-  // Only where pages are kept: elsewhere the fast read would look the token up for nothing before the route does.
-  if (feed.keepsPages) fastReads.get('/api/feed/', async ({ session, headers }) => {
+  fastReads.get('/api/feed/', async ({ session, headers }) => {
     if (!session) return undefined
     const readerId = session.user.id
     const version = await feed.findFeedVersion(readerId)

@@ -17,6 +17,7 @@ import * as m0015 from './migrations/0015_feed_inbox.js'
 import * as m0016 from './migrations/0016_catalog_version_rows.js'
 import * as m0017 from './migrations/0017_people_version.js'
 import * as m0018 from './migrations/0018_feed_versions.js'
+import * as m0019 from './migrations/0019_feed_versions_postgres.js'
 
 /** Every migration, in order. Migrations are append-only: add a file, never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0016_catalog_version_rows': m0016,
   '0017_people_version': m0017,
   '0018_feed_versions': m0018,
+  '0019_feed_versions_postgres': m0019,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

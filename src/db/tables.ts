@@ -132,7 +132,7 @@ export interface PeopleVersionTable {
   version: number
 }
 
-/** The version of each reader's feed, bumped by triggers whenever what it shows changes (migration 0018). */
+/** The version of each reader's feed, bumped by triggers whenever what it shows changes (migrations 0018 and 0019). */
 export interface FeedVersionsTable {
   reader_id: number
   version: number
