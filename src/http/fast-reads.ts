@@ -98,9 +98,9 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
 
   function send(request: IncomingMessage, response: ServerResponse, kept: KeptAnswer, arrived: bigint | undefined) {
     const id = options.requestId(request)
-    // A flat list of names and values, never an object spread from other objects: node:http walks an object
-    // built by spreading several times slower (11 headers: about 15 µs an answer on the bench machine, more than
-    // the rest of a kept answer's work).
+    // A flat list of names and values, never an object spread from other objects: in a bare node:http server on
+    // the bench machine, 11 headers from a spread object cost about 10 µs a request more than the same list
+    // (bench/results/2026-12-04-evening.md).
     const headers = ANSWER_HEADER_LIST.concat('x-request-id', id, kept.headers)
     response.writeHead(kept.status, headers)
     response.end(kept.body)
