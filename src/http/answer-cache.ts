@@ -187,13 +187,12 @@ export function createVersionedAnswers<T, V>(options: {
   const tagOf = (version: string, viewer: V | undefined) =>
     viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
 
-  function keep(key: string, version: string, body: Buffer, data: T): CachedAnswer<KeptPublicAnswer<T>> {
-    const publicAnswer = keptJson(body, cacheHeaderList(publicTag(version), false))
-    return cache.set(key, version, body, { data, publicAnswer })
+  function keep(key: string, version: string, body: Buffer, data: T): void {
+    cache.set(key, version, body, { data, publicAnswer: keptJson(body, cacheHeaderList(publicTag(version), false)) })
   }
 
-  function bodyFor(kept: CachedAnswer<KeptPublicAnswer<T>>, viewer: V | undefined): Buffer {
-    return viewer === undefined ? kept.body : withViewerFields(kept.body, options.viewerFields(kept.data.data, viewer))
+  function bodyFor(body: Buffer, data: T, viewer: V | undefined): Buffer {
+    return viewer === undefined ? body : withViewerFields(body, options.viewerFields(data, viewer))
   }
 
   return {
@@ -212,16 +211,15 @@ export function createVersionedAnswers<T, V>(options: {
       reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
       if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
       const key = keyOf(head)
-      let kept = cache.get(key, version)
-      if (!kept) {
-        const fresh = await read()
-        if (!fresh) throw notFound()
-        const body = Buffer.from(fresh.json ?? (reply.serializeInput(fresh.publicAnswer as never, '200') as string))
-        // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
-        // now, not kept under that version.
-        kept = fresh.id === head.id ? keep(key, version, body, fresh.data) : { version, body, data: { data: fresh.data, publicAnswer: keptJson(body) } }
-      }
-      return sendJsonBytes(reply, bodyFor(kept, head.viewer))
+      const kept = cache.get(key, version)
+      if (kept) return sendJsonBytes(reply, bodyFor(kept.body, kept.data.data, head.viewer))
+      const fresh = await read()
+      if (!fresh) throw notFound()
+      const body = Buffer.from(fresh.json ?? (reply.serializeInput(fresh.publicAnswer as never, '200') as string))
+      // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
+      // now, not kept under that version.
+      if (fresh.id === head.id) keep(key, version, body, fresh.data)
+      return sendJsonBytes(reply, bodyFor(body, fresh.data, head.viewer))
     },
     /**
      * The same answer when it needs nothing but kept bytes (or is a 304), else undefined: the fast path's share
@@ -236,7 +234,7 @@ export function createVersionedAnswers<T, V>(options: {
         if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, forOneViewer) }
         const kept = cache.get(keyOf(head), version)
         if (!kept) return undefined
-        return forOneViewer ? keptJson(bodyFor(kept, head.viewer), cacheHeaderList(tag, true)) : kept.data.publicAnswer
+        return forOneViewer ? keptJson(bodyFor(kept.body, kept.data.data, head.viewer), cacheHeaderList(tag, true)) : kept.data.publicAnswer
       }
       return cache.get(keyOf(head), version)?.data.publicAnswer
     },
