@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import { prepareQuery } from '../db/prepared.js'
+import { andThen, prepareQuery, type MaybePromise } from '../db/prepared.js'
 import { activityPageJson, activityPageQuery, type ActivityPageRow } from './items.js'
 
 type FeedPageParameters = {
@@ -38,9 +38,8 @@ export function createFeedReads(db: Db) {
    * and what its items show of themselves), their own version (their follows), and the versions of everyone's
    * names and avatars and of the catalog (what items show of their people and games).
    */
-  async function findFeedVersion(viewerId: number): Promise<string | undefined> {
-    const row = await version.first({ viewerId })
-    return row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`
+  function findFeedVersion(viewerId: number): MaybePromise<string | undefined> {
+    return andThen(version.first({ viewerId }), (row) => row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`)
   }
 
   return { findFeedPageJson, findFeedVersion }

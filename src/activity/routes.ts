@@ -12,6 +12,7 @@ import { UsernameParams } from '../users/schemas.js'
 import { createFeedReads } from './feed.js'
 import { ActivityPage, ActivityQuery } from './schemas.js'
 import { createUserActivityReads } from './user-activity.js'
+import { andThen } from '../db/prepared.js'
 
 const tags = ['activity']
 
@@ -55,11 +56,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Conf
       }))
     },
   )
-  fastReads.get('/api/feed/', async ({ session, headers }) => {
+  fastReads.get('/api/feed/', ({ session, headers }) => {
     if (!session) return undefined
     const readerId = session.user.id
-    const version = await feed.findFeedVersion(readerId)
-    return version === undefined ? undefined : feedPages.kept(headers['if-none-match'], { id: readerId, version, viewer: readerId, part: feedPart(undefined, DEFAULT_PAGE_LIMIT) })
+    return andThen(feed.findFeedVersion(readerId), (version) =>
+      version === undefined ? undefined : feedPages.kept(headers['if-none-match'], { id: readerId, version, viewer: readerId, part: feedPart(undefined, DEFAULT_PAGE_LIMIT) }),
+    )
   })
 
   app.get(

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.js'
+import type { MaybePromise } from '../db/prepared.js'
 import { ApiError } from '../http/errors.js'
 import { createSessionLookup, type Session } from './tokens.js'
 
@@ -25,8 +26,11 @@ export interface AuthHooks {
   requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
   /** Lets anonymous requests through; a token, when sent, must be valid. */
   optionalUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
-  /** The session an Authorization header names: null without the header, undefined when it is not valid. */
-  findSession(authorization: string | undefined): Promise<Session | null | undefined>
+  /**
+   * The session an Authorization header names: null without the header, undefined when it is not valid. At
+   * once on SQLite (see fast-reads.ts).
+   */
+  findSession(authorization: string | undefined): MaybePromise<Session | null | undefined>
 }
 
 export function createAuthHooks(db: Db): AuthHooks {
@@ -44,15 +48,15 @@ export function createAuthHooks(db: Db): AuthHooks {
   return {
     requireUser: (request) => resolveSession(request, true),
     optionalUser: (request) => resolveSession(request, false),
-    async findSession(authorization) {
+    findSession(authorization) {
       if (authorization === undefined) return null
+      let token: string | undefined
       try {
-        const token = tokenFromHeader(authorization)
-        return token === undefined ? null : await findSessionByToken(token)
-      } catch (error) {
-        if (error instanceof ApiError) return undefined
-        throw error
+        token = tokenFromHeader(authorization)
+      } catch {
+        return undefined // a malformed header: no session
       }
+      return token === undefined ? null : findSessionByToken(token)
     },
   }
 }

@@ -66,9 +66,14 @@ function openSqlite(file: string): Db {
   sqlite.pragma('busy_timeout = 5000')
   // Deleted rows are overwritten with zeros, not left readable in free space (see eraseDeletedData).
   sqlite.pragma('secure_delete = ON')
-  const statements = withStatementCache(sqlite)
+  const snapshot = createReadSnapshot(sqlite)
+  const statements = withStatementCache(sqlite, snapshot)
   const db = new Kysely<Tables>({ dialect: new WriteTransactionSqliteDialect({ database: statements }) })
-  sqliteHandles.set(db, { sqlite, prepare: (text) => statements.prepare(text) as unknown as CachedStatement })
+  sqliteHandles.set(db, {
+    sqlite,
+    prepare: (text) => statements.prepare(text) as unknown as CachedStatement,
+    enterReadSnapshot: snapshot.enter,
+  })
   return db
 }
 
@@ -81,6 +86,11 @@ export interface SqliteHandle {
   sqlite: SQLite.Database
   /** The cached prepared statement of a query text. */
   prepare(text: string): CachedStatement
+  /**
+   * Opens the shared read snapshot unless it is open already: true when a read may run at once, false while a
+   * write transaction holds the connection (the read must wait its turn through Kysely).
+   */
+  enterReadSnapshot(): boolean
 }
 
 const sqliteHandles = new WeakMap<Db, SqliteHandle>()
@@ -91,6 +101,46 @@ const sqliteHandles = new WeakMap<Db, SqliteHandle>()
  */
 export function sqliteHandleOf(db: Db): SqliteHandle | undefined {
   return sqliteHandles.get(db)
+}
+
+interface ReadSnapshot {
+  enter(): boolean
+  /** Ends the snapshot, if open: before every statement Kysely runs, so that no write runs inside it. */
+  end(): void
+}
+
+/**
+ * Every read outside a transaction makes SQLite take and drop a WAL read lock and look at the database file:
+ * three system calls, more CPU than the read itself for a hot read (bench/results/2026-12-04-night.md). So the
+ * direct reads (prepared.ts) made while the event loop handles one batch of ready connections share one read
+ * transaction, ended as soon as that batch is done (setImmediate runs right after the poll phase).
+ *
+ * Why no reader sees less than it should: a request read in this batch was sent before the batch began, so
+ * whatever its sender had seen committed (by any process) was committed before the snapshot was taken, and is
+ * in it. Our own writes end the snapshot first (Kysely's statements go through `end`), and the reads after them
+ * open a new one. One caveat, from libuv: when 1,024 connections are ready at once it polls again within the
+ * same phase, and a request read in that second batch may have been sent after the snapshot was taken.
+ */
+function createReadSnapshot(sqlite: SQLite.Database): ReadSnapshot {
+  const begin = sqlite.prepare('begin')
+  const commit = sqlite.prepare('commit')
+  let open = false
+  const end = () => {
+    if (!open) return
+    open = false
+    if (sqlite.open && sqlite.inTransaction) commit.run()
+  }
+  return {
+    enter() {
+      if (open) return true
+      if (sqlite.inTransaction) return false
+      begin.run()
+      open = true
+      setImmediate(end)
+      return true
+    },
+    end,
+  }
 }
 
 /**
@@ -124,10 +174,11 @@ const STATEMENT_CACHE_SIZE = 500
  * Kysely prepares every query anew; compiling SQL is most of a small query's cost in SQLite, so keep the
  * prepared statements of the queries we run again and again (our SQL text is stable, values are bound).
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, snapshot: ReadSnapshot): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>()
   return {
     prepare(sql) {
+      snapshot.end()
       let statement = cache.get(sql)
       if (!statement) {
         statement = withBooleanParameters(sqlite.prepare(sql))
@@ -137,6 +188,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       return statement
     },
     close() {
+      snapshot.end()
       cache.clear()
       sqlite.close()
     },

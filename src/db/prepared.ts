@@ -3,18 +3,31 @@ import { postgresHandleOf, sqliteHandleOf, type Db } from './database.js'
 
 const PARAMETER_MARK = '\u0000overworld-parameter:'
 
+/** A value now (a SQLite read made at once), or later. */
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * `next(value)` at once when the value is there (a SQLite read), else when its promise settles: the hottest
+ * reads (src/http/fast-reads.ts) then answer within the request's own callback, without a promise or a
+ * microtask in between, which cost them more CPU than the read itself (bench/results/2026-12-04-night.md).
+ */
+export function andThen<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return value instanceof Promise ? value.then(next) : next(value)
+}
+
 /**
  * A query built and compiled once, at start, and bound per call: a hot read pays neither Kysely's query
  * building nor its SQL compiling. `build` receives `param(name)`, which stands for a value given at each call.
  *
- * On SQLite, a call made while no transaction is open runs the cached statement at once, without Kysely's
- * connection queue; during a transaction it waits its turn through Kysely like every other query, so a read
- * never sees another request's uncommitted writes. On PostgreSQL it is one named, prepared statement, sent
- * straight to the pool outside a transaction.
+ * On SQLite, a call made while no write transaction is open runs the cached statement at once, in the shared
+ * read snapshot (see SqliteHandle.enterReadSnapshot), and gives its rows without a promise; during a write
+ * transaction it waits its turn through Kysely like every other query, so a read never sees another request's
+ * uncommitted writes. On PostgreSQL it is one named, prepared statement, sent straight to the pool outside a
+ * transaction. Either way, a SQLite error may be thrown at once rather than as a rejected promise.
  */
 export interface PreparedQuery<P, R> {
-  all(parameters: P): Promise<R[]>
-  first(parameters: P): Promise<R | undefined>
+  all(parameters: P): MaybePromise<R[]>
+  first(parameters: P): MaybePromise<R | undefined>
   /** The SQL text, for tests and EXPLAIN. */
   readonly sql: string
 }
@@ -51,13 +64,13 @@ export function prepareQuery<P extends Record<string, unknown>, R>(
       }
   return {
     sql: compiled.sql,
-    async all(parameters) {
-      if (handle && statement && !handle.sqlite.inTransaction) return statement.all(bind(parameters)) as R[]
+    all(parameters) {
+      if (handle && statement && handle.enterReadSnapshot()) return statement.all(bind(parameters)) as R[]
       return viaDriver(parameters)
     },
-    async first(parameters) {
-      if (handle && statement && !handle.sqlite.inTransaction) return statement.get(bind(parameters)) as R | undefined
-      return (await viaDriver(parameters))[0]
+    first(parameters) {
+      if (handle && statement && handle.enterReadSnapshot()) return statement.get(bind(parameters)) as R | undefined
+      return viaDriver(parameters).then((rows) => rows[0])
     },
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../db/database.js'
 import { jsonAggregates, parseJson, type JsonColumn } from '../db/json.js'
-import { prepareQuery } from '../db/prepared.js'
+import { andThen, prepareQuery, type MaybePromise } from '../db/prepared.js'
 import { GAME_STATUSES, type Completion, type GameStatus, type Tables } from '../db/tables.js'
 import { MAX_ID } from '../http/schemas.js'
 import { timestamp } from '../db/time.js'
@@ -333,9 +333,10 @@ export function createGameReads(db: Db) {
   const versions = [versionQuery('id', false), versionQuery('slug', false)] as const
   const viewerVersions = [versionQuery('id', true), versionQuery('slug', true)] as const
   /** The game a path names, as preferId chooses it: by id when it is one, else (or when no game has that id) by slug. */
-  async function findVersion([byId, bySlug]: typeof versions, idOrSlug: string, viewer?: number) {
+  function findVersion([byId, bySlug]: typeof versions, idOrSlug: string, viewer?: number) {
     const id = idFromPath(idOrSlug)
-    return (id === undefined ? undefined : await byId.first({ key: id, viewer })) ?? (await bySlug.first({ key: idOrSlug, viewer }))
+    const found = id === undefined ? undefined : byId.first({ key: id, viewer })
+    return andThen(found, (row) => row ?? bySlug.first({ key: idOrSlug, viewer }))
   }
   const details = prepareQuery<ByIdOrSlug, GameDetailsRow>(
     db,
@@ -350,13 +351,13 @@ export function createGameReads(db: Db) {
   )
   const byIdOrSlug = (idOrSlug: string): ByIdOrSlug => ({ id: idFromPath(idOrSlug) ?? null, slug: idOrSlug })
   return {
-    async findGameVersion(idOrSlug: string): Promise<GameVersion | undefined> {
-      const row = await findVersion(versions, idOrSlug)
-      return row && { id: row.id, version: row.version }
+    findGameVersion(idOrSlug: string): MaybePromise<GameVersion | undefined> {
+      return andThen(findVersion(versions, idOrSlug), (row) => row && { id: row.id, version: row.version })
     },
-    async findGameVersionForViewer(idOrSlug: string, viewerId: number) {
-      const row = await findVersion(viewerVersions, idOrSlug, viewerId)
-      return row && { id: row.id, version: row.version, viewer: viewerStateOf(row) }
+    findGameVersionForViewer(idOrSlug: string, viewerId: number) {
+      return andThen(findVersion(viewerVersions, idOrSlug, viewerId), (row) =>
+        row && { id: row.id, version: row.version, viewer: viewerStateOf(row) },
+      )
     },
     async findGameDetails(idOrSlug: string): Promise<Omit<GameDetails, 'viewer'> | undefined> {
       const game = preferId(await details.all(byIdOrSlug(idOrSlug)), idOrSlug)

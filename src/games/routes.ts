@@ -32,6 +32,7 @@ import {
   type ViewerState,
 } from './schemas.js'
 import { createGameSearch, createSearchAnswers, type SearchForm, type SearchResult } from './search.js'
+import { andThen } from '../db/prepared.js'
 
 export interface GamesRoutesOptions {
   db: Db
@@ -172,14 +173,13 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
   })
 
   /** The game's id and version, and with a viewer, what they did with it. */
-  async function gamePageHead(idOrSlug: string, viewerId: number | undefined) {
-    const head = viewerId === undefined ? await games.findGameVersion(idOrSlug) : await games.findGameVersionForViewer(idOrSlug, viewerId)
-    return head && { viewer: undefined, ...head }
+  function gamePageHead(idOrSlug: string, viewerId: number | undefined) {
+    const head = viewerId === undefined ? games.findGameVersion(idOrSlug) : games.findGameVersionForViewer(idOrSlug, viewerId)
+    return andThen(head, (found) => found && { viewer: undefined, ...found })
   }
-  fastReads.get('/api/games/:idOrSlug', async ({ params, session, headers }) => {
-    const head = await gamePageHead(params.idOrSlug as string, session?.user.id)
-    return head && gamePages.kept(headers['if-none-match'], head)
-  })
+  fastReads.get('/api/games/:idOrSlug', ({ params, session, headers }) =>
+    andThen(gamePageHead(params.idOrSlug as string, session?.user.id), (head) => head && gamePages.kept(headers['if-none-match'], head)),
+  )
   app.get(
     '/api/games/:idOrSlug',
     {

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Db } from '../db/database.js'
-import { prepareQuery } from '../db/prepared.js'
+import { prepareQuery, type MaybePromise } from '../db/prepared.js'
 import type { Tables } from '../db/tables.js'
 import { createCatalogAnswers } from './catalog-answers.js'
 import { searchNameOf } from './repository.js'
@@ -87,7 +87,7 @@ export type GameSearch = ReturnType<typeof createGameSearch>
  * The index's candidates for a needle (a name as searchNameOf writes it, not empty), unranked: at most CANDIDATES
  * of them, the catalog's games among them however many provisional games share their name. Compiled once.
  */
-export function createSearchCandidates(db: Db): (needle: string) => Promise<SearchCandidate[]> {
+export function createSearchCandidates(db: Db): (needle: string) => MaybePromise<SearchCandidate[]> {
   const findAnyMatches = prepareMatches(db, { catalogOnly: false })
   const findCatalogMatches = prepareMatches(db, { catalogOnly: true })
   return async (needle) => {
@@ -175,7 +175,7 @@ function tierSql(param: Param) {
  * The best candidates for a needle, from the index that suits its length and the database, in the order search
  * ranks them (but for typo matches, whose similarity is measured afterwards), with how many names match.
  */
-function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => Promise<SearchCandidate[]> {
+function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (needle: string) => MaybePromise<SearchCandidate[]> {
   /** Candidates ranked by tier, catalog first, then `fuzzyRank` (ascending) for typo matches, popularity, recency. */
   const candidates = (param: Param, fuzzyRank: RawBuilder<unknown>) =>
     db
@@ -201,7 +201,7 @@ function prepareMatches(db: Db, { catalogOnly }: { catalogOnly: boolean }): (nee
 function prepareTrigramMatches(
   db: Db,
   candidates: (param: Param, fuzzyRank: RawBuilder<unknown>) => SelectQueryBuilder<Tables, 'games', SearchCandidate>,
-): (needle: string) => Promise<SearchCandidate[]> {
+): (needle: string) => MaybePromise<SearchCandidate[]> {
   if (isPostgres(db)) {
     // <% is pg_trgm's word similarity above pg_trgm.word_similarity_threshold (set per connection, see
     // database.ts), answered from the GIN index; a plain substring is a candidate too.
@@ -262,7 +262,7 @@ function ftsPhrase(text: string): string {
  * finds a name spelled as the catalog spells it without ranking every name that shares a trigram with it.
  * Compiled once.
  */
-export function createExactNameSearch(db: Db): (needle: string) => Promise<SearchCandidate[]> {
+export function createExactNameSearch(db: Db): (needle: string) => MaybePromise<SearchCandidate[]> {
   const games = () => db.selectFrom('games').select(CANDIDATE_COLUMNS)
   if (isPostgres(db)) {
     // A needle has no % or _: LIKE is equality here, and one pg_trgm's index answers.

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import FindMyWay from 'find-my-way'
 import type { Session } from '../auth/tokens.js'
+import { andThen, type MaybePromise } from '../db/prepared.js'
 import type { KeptAnswer } from './answer-cache.js'
 import { ANSWER_HEADERS } from './headers.js'
 import { readerOf } from './rate-limit.js'
@@ -13,23 +14,26 @@ import { readerOf } from './rate-limit.js'
  * request and reply objects and its hooks cost more than such an answer itself (bench/results). Anything else
  * (a query string, a %-escape, a cache miss, an invalid token, a refusal, an error) goes to Fastify, whose route
  * gives the same answer: tests send every request through this path first, as the server does.
+ *
+ * On SQLite the reads are made at once, so such an answer is written within the request's own callback, with
+ * no promise in between (andThen); on PostgreSQL it waits for them.
  */
 
 /** What a fast read is given: the route's parameters, the signed-in session (null: anonymous) and the headers. */
 export interface FastRead {
-  params: Record<string, string | undefined>
+  params: Readonly<Record<string, string | undefined>>
   session: Session | null
   headers: IncomingHttpHeaders
 }
 
 /** A kept answer, or undefined for Fastify to answer. */
-export type FastReadHandler = (read: FastRead) => KeptAnswer | undefined | Promise<KeptAnswer | undefined>
+export type FastReadHandler = (read: FastRead) => MaybePromise<KeptAnswer | undefined>
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void
 
 export interface FastReadsOptions {
   /** The session an Authorization header names: null without the header, undefined when it is not valid. */
-  findSession(authorization: string | undefined): Promise<Session | null | undefined>
+  findSession(authorization: string | undefined): MaybePromise<Session | null | undefined>
   /** Counts a read against the reader's limit; throws when they are over it. */
   countRead(reader: string): void
   /** The client's address, as Fastify's request.ip gives it (the proxies trusted). */
@@ -55,6 +59,20 @@ const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info'])
 /** A path the fast path may route as Fastify would without decoding anything: no query, escape or delimiter. */
 const PLAIN_PATH = /^\/[\w./@+~-]*$/
 
+/**
+ * How many paths' routes are remembered, and up to what length: looking a path up in a Map costs a fraction of
+ * routing it again (the same profiles and pages are asked for over and over). Any path may be asked for, so the
+ * memory is emptied when full rather than allowed to grow (at most about 5 MB).
+ */
+const REMEMBERED_ROUTES = 10_000
+const REMEMBERED_URL_LENGTH = 200
+
+interface FastRoute {
+  handler: FastReadHandler
+  /** Shared by every request for the path: read, never changed. */
+  params: Readonly<Record<string, string | undefined>>
+}
+
 export function createFastReads(app: FastifyInstance, options: FastReadsOptions): FastReads {
   const handlers = new Map<string, FastReadHandler>()
   // The router knows every GET route, with Fastify's own router options, so that a URL reaches a fast read only
@@ -69,31 +87,41 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
     done()
   })
 
-  function fastReadFor(request: IncomingMessage) {
-    if (request.method !== 'GET' || request.url === undefined || !PLAIN_PATH.test(request.url)) return undefined
-    const found = router.find('GET', request.url)
+  const routes = new Map<string, FastRoute | null>()
+  function fastReadFor(request: IncomingMessage): FastRoute | null {
+    const { url } = request
+    if (request.method !== 'GET' || url === undefined) return null
+    const remembered = routes.get(url)
+    if (remembered !== undefined) return remembered
+    const route = routeOf(url)
+    if (url.length <= REMEMBERED_URL_LENGTH) {
+      if (routes.size >= REMEMBERED_ROUTES) routes.clear()
+      routes.set(url, route)
+    }
+    return route
+  }
+  function routeOf(url: string): FastRoute | null {
+    if (!PLAIN_PATH.test(url)) return null
+    const found = router.find('GET', url)
     const handler = (found?.store as { handler?: FastReadHandler } | undefined)?.handler
-    return handler && { handler, params: found?.params ?? {} }
+    return handler ? { handler, params: Object.freeze({ ...found?.params }) } : null
   }
 
-  async function answerKept(
-    handler: FastReadHandler,
-    read: Omit<FastRead, 'session'>,
-    request: IncomingMessage,
-    response: ServerResponse,
-    arrived: bigint | undefined,
-  ) {
-    const session = await options.findSession(request.headers.authorization)
-    if (session === undefined) return false
-    const kept = await handler({ ...read, session })
-    if (!kept) return false
-    try {
-      options.countRead(readerOf(session?.user.id, options.clientAddress(request)))
-    } catch {
-      return false // over the limit: Fastify's route refuses it
-    }
-    send(request, response, kept, arrived)
-    return true
+  /** Whether the request was answered here; false for Fastify to answer it. */
+  function answerKept(route: FastRoute, request: IncomingMessage, response: ServerResponse, arrived: bigint | undefined) {
+    return andThen(options.findSession(request.headers.authorization), (session) => {
+      if (session === undefined) return false
+      return andThen(route.handler({ params: route.params, session, headers: request.headers }), (kept) => {
+        if (!kept) return false
+        try {
+          options.countRead(readerOf(session?.user.id, options.clientAddress(request)))
+        } catch {
+          return false // over the limit: Fastify's route refuses it
+        }
+        send(request, response, kept, arrived)
+        return true
+      })
+    })
   }
 
   function send(request: IncomingMessage, response: ServerResponse, kept: KeptAnswer, arrived: bigint | undefined) {
@@ -122,16 +150,26 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
     },
     handler(fastify) {
       return (request, response) => {
-        const fast = fastReadFor(request)
-        if (!fast) return fastify(request, response)
-        options.inFlight.started()
+        const route = fastReadFor(request)
+        if (!route) return fastify(request, response)
         const arrived = REQUEST_LOG_LEVELS.has(options.log.level) ? process.hrtime.bigint() : undefined
-        answerKept(fast.handler, { params: fast.params, headers: request.headers }, request, response, arrived)
+        let answered: MaybePromise<boolean>
+        try {
+          answered = answerKept(route, request, response, arrived)
+        } catch {
           // An error (the database away, say) is Fastify's to answer and log, as the route would.
+          answered = response.headersSent
+        }
+        if (!(answered instanceof Promise)) {
+          if (!answered) fastify(request, response)
+          return
+        }
+        options.inFlight.started()
+        answered
           .catch(() => response.headersSent)
-          .then((answered) => {
+          .then((done) => {
             options.inFlight.finished()
-            if (!answered) fastify(request, response)
+            if (!done) fastify(request, response)
           })
       }
     },

@@ -3,7 +3,7 @@ import { recordActivity, removeActivity } from '../activity/record.js'
 import { deliverToNewFollower, withdrawFromFormerFollower } from '../activity/inbox.js'
 import type { Db } from '../db/database.js'
 import { isoTimestamp, jsonAggregates, jsonArrayFrom, parseJson, type JsonColumn } from '../db/json.js'
-import { prepareQuery } from '../db/prepared.js'
+import { andThen, prepareQuery } from '../db/prepared.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
@@ -365,9 +365,10 @@ export function createFollowsReads(db: Db) {
    * What a kept followers or following page is checked against: its owner's id, and a version that moves with
    * their follows (their own version) and with the name, avatar or bio of anyone (people_version).
    */
-  async function findFollowsVersion(username: string) {
-    const row = await followsVersion.first({ usernameKey: usernameKey(username) })
-    return row && { id: row.id, version: `${row.version}.${row.people}` }
+  function findFollowsVersion(username: string) {
+    return andThen(followsVersion.first({ usernameKey: usernameKey(username) }), (row) =>
+      row && { id: row.id, version: `${row.version}.${row.people}` },
+    )
   }
 
   return { findFollowsPage, findFollowsVersion }

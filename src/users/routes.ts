@@ -40,6 +40,7 @@ import {
   UsernameParams,
 } from './schemas.js'
 import { usernameKey } from './usernames.js'
+import { andThen } from '../db/prepared.js'
 
 export interface UsersRoutesOptions {
   db: Db
@@ -249,10 +250,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     viewerFields: viewerProfileFields,
   })
   for (const url of ['/api/users/:username', '/api/users/profile/:username']) {
-    fastReads.get(url, async ({ params, session, headers }) => {
-      const head = await profiles.findProfileVersion(params.username as string)
-      return head && profilesKept.kept(headers['if-none-match'], { ...head, viewer: session?.user })
-    })
+    fastReads.get(url, ({ params, session, headers }) =>
+      andThen(profiles.findProfileVersion(params.username as string), (head) =>
+        head && profilesKept.kept(headers['if-none-match'], { ...head, viewer: session?.user }),
+      ),
+    )
     app.get(url, profileRoute, async (request, reply) => {
       const head = await profiles.findProfileVersion(request.params.username)
       if (!head) throw notFound()
@@ -326,10 +328,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   const followsPart = (direction: string, cursor: string | undefined, limit: number) => `${direction}:${cursor ?? ''}:${limit}`
   for (const direction of ['followers', 'following'] as const) {
     const url = `/api/users/:username/${direction}`
-    fastReads.get(url, async ({ params, session, headers }) => {
+    fastReads.get(url, ({ params, session, headers }) => {
       if (session) return undefined
-      const head = await followsReads.findFollowsVersion(params.username as string)
-      return head && followsPagesKept.kept(headers['if-none-match'], { ...head, viewer: undefined, part: followsPart(direction, undefined, DEFAULT_PAGE_LIMIT) })
+      return andThen(followsReads.findFollowsVersion(params.username as string), (head) =>
+        head && followsPagesKept.kept(headers['if-none-match'], { ...head, viewer: undefined, part: followsPart(direction, undefined, DEFAULT_PAGE_LIMIT) }),
+      )
     })
     app.get(
       url,

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { openDatabase, type Db } from '../../src/db/database.js'
@@ -87,7 +90,7 @@ for (const kind of testedDatabases) {
         let settled = false
         await db.transaction().execute(async (trx) => {
           await insertUser(trx, newUserRow('oshiro'))
-          read = prepared.first({ username: 'oshiro' }).finally(() => {
+          read = Promise.resolve(prepared.first({ username: 'oshiro' })).finally(() => {
             settled = true
           })
           await new Promise((resolve) => setTimeout(resolve, 20))
@@ -105,7 +108,7 @@ for (const kind of testedDatabases) {
         await assert.rejects(
           db.transaction().execute(async (trx) => {
             await insertUser(trx, newUserRow('mr-oshiro'))
-            read = prepared.first({ username: 'mr-oshiro' })
+            read = Promise.resolve(prepared.first({ username: 'mr-oshiro' }))
             await new Promise((resolve) => setTimeout(resolve, 20))
             throw new Error('roll back')
           }),
@@ -115,6 +118,23 @@ for (const kind of testedDatabases) {
         // Once no transaction is open, reads run at once again, and see what is there.
         assert.deepEqual(await prepared.first({ username: 'granny' }), { username: 'granny' })
       })
+
+      it('reads at once, without a promise, while no write transaction is open', () => {
+        const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
+          db.selectFrom('users').select('username').where('username', '=', param('username')),
+        )
+        assert.deepEqual(prepared.first({ username: 'theo' }), { username: 'theo' })
+      })
+
+      it('sees our own write at once, even within the turn of the event loop that read before it', async () => {
+        const bioOf = prepareQuery<{ username: string }, { bio: string | null }>(db, (param) =>
+          db.selectFrom('users').select('bio').where('username', '=', param('username')),
+        )
+        assert.deepEqual(bioOf.first({ username: 'badeline' }), { bio: null })
+        await db.updateTable('users').set({ bio: 'Part of you' }).where('username', '=', 'badeline').execute()
+        assert.deepEqual(bioOf.first({ username: 'badeline' }), { bio: 'Part of you' })
+      })
+
     } else {
       it("reads, on a connection of its own, what is committed while another request's transaction is open", async () => {
         const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
@@ -129,3 +149,57 @@ for (const kind of testedDatabases) {
     }
   })
 }
+
+// Reads share a snapshot only with a database file that other connections can open (not :memory:).
+describe('the shared read snapshot of SQLite [sqlite]', () => {
+  let directory: string
+  let url: string
+  let db: Db
+
+  before(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'overworld-snapshot-'))
+    url = `sqlite:${path.join(directory, 'overworld.db')}`
+    db = openDatabase(url)
+    await migrateToLatest(db)
+    for (const name of ['theo', 'granny']) await insertUser(db, newUserRow(name))
+  })
+
+  after(async () => {
+    await db.destroy()
+    fs.rmSync(directory, { recursive: true, force: true })
+  })
+
+  it("sees another connection's write from the next turn of the event loop: reads within one turn share a snapshot", async () => {
+    const other = openDatabase(url)
+    try {
+      const bioOf = prepareQuery<{ username: string }, { bio: string | null }>(db, (param) =>
+        db.selectFrom('users').select('bio').where('username', '=', param('username')),
+      )
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(bioOf.first({ username: 'granny' }), { bio: null })
+      await other.updateTable('users').set({ bio: 'Hahaha' }).where('username', '=', 'granny').execute()
+      // Still the turn whose reads began before that write committed: the snapshot they share.
+      assert.deepEqual(bioOf.first({ username: 'granny' }), { bio: null })
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(bioOf.first({ username: 'granny' }), { bio: 'Hahaha' })
+    } finally {
+      await other.destroy()
+    }
+  })
+
+  it("holds no snapshot between turns, so another connection's checkpoint can empty the WAL", async () => {
+    const other = openDatabase(url)
+    try {
+      const prepared = prepareQuery<{ username: string }, { username: string }>(db, (param) =>
+        db.selectFrom('users').select('username').where('username', '=', param('username')),
+      )
+      prepared.first({ username: 'theo' })
+      await other.updateTable('users').set({ bio: 'Mountain' }).where('username', '=', 'theo').execute()
+      await new Promise((resolve) => setImmediate(resolve))
+      const [checkpoint] = (await sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(other)).rows
+      assert.equal(checkpoint?.busy, 0, 'no reader held the WAL')
+    } finally {
+      await other.destroy()
+    }
+  })
+})

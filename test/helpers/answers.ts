@@ -29,6 +29,9 @@ export async function readAroundWrite(
 ): Promise<{ before: any; after: any }> {
   const before = await read(app, url, token)
   await write()
+  // Over HTTP, the next request reaches the server in a later turn of its event loop (inject answers within
+  // one), and reads within one turn share a SQLite snapshot (src/db/database.ts).
+  await new Promise((resolve) => setImmediate(resolve))
   const after = await read(app, afterUrl, token)
   assert.notEqual(after.headers.etag, before.headers.etag, `a new ETag for ${afterUrl} after the write`)
   return { before: before.body, after: after.body }
