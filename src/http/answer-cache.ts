@@ -195,6 +195,29 @@ export function createVersionedAnswers<T, V>(options: {
     return viewer === undefined ? body : withViewerFields(body, options.viewerFields(data, viewer))
   }
 
+  /**
+   * Viewers' answers as sent, by what the viewer's part is made from: splicing the bytes, digesting the part for
+   * the tag and allocating a copy of the page for every signed-in read cost more than the rest of the read (the
+   * copies' garbage most: bench/results/2026-12-04-night.md). Two viewers whose parts are made from the same
+   * values get the same bytes, so an entry holds nothing one viewer may not see of their own answer.
+   */
+  const viewerAnswers = createAnswerCache<{ tag: string; answer: KeptAnswer }>(Math.floor(options.maxBytes / 2))
+
+  function keptForViewer(ifNoneMatch: string | undefined, head: AnswerHead<V>, version: string): KeptAnswer | undefined {
+    const viewerPart = JSON.stringify(head.viewer)
+    const key = `${keyOf(head)} ${viewerPart}`
+    const known = viewerAnswers.get(key, version)?.data
+    const tag = known?.tag ?? viewerTag(version, viewerPart)
+    if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, true) }
+    if (known) return known.answer
+    const kept = cache.get(keyOf(head), version)
+    if (!kept) return undefined
+    const body = bodyFor(kept.body, kept.data.data, head.viewer)
+    const answer = keptJson(body, cacheHeaderList(tag, true))
+    viewerAnswers.set(key, version, body, { tag, answer })
+    return answer
+  }
+
   return {
     /** The answer through Fastify: 304, or the kept bytes, or the entity read afresh, serialized and kept. */
     async send(
@@ -228,13 +251,10 @@ export function createVersionedAnswers<T, V>(options: {
      */
     kept(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
       const version = versionOf(head)
-      const forOneViewer = head.viewer !== undefined
-      if (ifNoneMatch !== undefined || forOneViewer) {
-        const tag = tagOf(version, head.viewer)
-        if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, forOneViewer) }
-        const kept = cache.get(keyOf(head), version)
-        if (!kept) return undefined
-        return forOneViewer ? keptJson(bodyFor(kept.body, kept.data.data, head.viewer), cacheHeaderList(tag, true)) : kept.data.publicAnswer
+      if (head.viewer !== undefined) return keptForViewer(ifNoneMatch, head, version)
+      if (ifNoneMatch !== undefined) {
+        const tag = publicTag(version)
+        if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, false) }
       }
       return cache.get(keyOf(head), version)?.data.publicAnswer
     },
