@@ -8,7 +8,7 @@ import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Sess
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Throttles } from '../http/rate-limit.js'
-import { createVersionedAnswers, keptJson } from '../http/answer-cache.js'
+import { createVersionedAnswers, keptJson, type KeptAnswer } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
 import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
 import { ApiError, badRequest, forbidden, notFound } from '../http/errors.js'
@@ -74,6 +74,27 @@ function presentProfile(data: ProfileData, session: Session): Profile {
 /** The signed-in user as CurrentUser serializes it (its fields, in its order). */
 function currentUserJson({ id, username, email, gravatar }: Session['user']): Buffer {
   return Buffer.from(JSON.stringify({ id, username, email, gravatar }))
+}
+
+/** How many accounts' answers to GET /api/users/user/ are kept; emptied when full. */
+const KEPT_CURRENT_USERS = 10_000
+
+/**
+ * The answer to GET /api/users/user/ for the user a token has just been read as, kept per account while their
+ * fields are the same: serializing it again for every read cost as much as the rest of our code for it.
+ */
+function createCurrentUserAnswers(): (user: Session['user']) => KeptAnswer {
+  const answers = new Map<number, { user: Session['user']; answer: KeptAnswer }>()
+  return (user) => {
+    const known = answers.get(user.id)
+    if (known && known.user.username === user.username && known.user.email === user.email && known.user.gravatar === user.gravatar) {
+      return known.answer
+    }
+    const answer = keptJson(currentUserJson(user))
+    if (answers.size >= KEPT_CURRENT_USERS) answers.clear()
+    answers.set(user.id, { user, answer })
+    return answer
+  }
 }
 
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { db, reads, config, auth, throttles, signInGuard, fastReads }) => {
@@ -153,7 +174,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
     async (request) => sessionOf(request).user,
   )
-  fastReads.get('/api/users/user/', ({ session }) => session ? keptJson(currentUserJson(session.user)) : undefined)
+  const currentUserAnswer = createCurrentUserAnswers()
+  fastReads.get('/api/users/user/', ({ session }) => (session ? currentUserAnswer(session.user) : undefined))
 
   app.delete(
     '/api/users/user/',

@@ -266,6 +266,8 @@ describeEachDatabase('POST/PATCH /api/users/profile/:username', (current) => {
 
   it('renames the account: the old name is gone, the new one resolves and signs in', async () => {
     const madeline = await registerUser(current().app, 'madeline')
+    const whoAmI = () => call(current().app, 'GET', '/api/users/user/', { token: madeline.token })
+    assert.equal((await whoAmI()).body.username, 'madeline')
 
     const response = await update(madeline, { username: 'badeline', email: 'badeline@example.com' }, 'PATCH')
 
@@ -279,6 +281,9 @@ describeEachDatabase('POST/PATCH /api/users/profile/:username', (current) => {
     assert.equal((await login('badeline', madeline.password)).status, 200)
     assert.equal((await login('badeline@example.com', madeline.password)).status, 200)
     assert.deepEqual((await login('madeline', madeline.password)).body, { non_field_errors: ['Incorrect username/password.'] })
+    // The signed-in user, read again on the same token, is the renamed one.
+    const { gravatar } = expected
+    assert.deepEqual((await whoAmI()).body, { id: madeline.id, username: 'badeline', email: 'badeline@example.com', gravatar })
   })
 
   it('round-trips Unicode in the bio intact', async () => {
