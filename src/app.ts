@@ -219,7 +219,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(listsRoutes, { db, reads, config, auth })
   await app.register(statsRoutes, { reads })
   await app.register(yearReviewRoutes, { reads })
-  await app.register(libraryRoutes, { reads, config })
+  await app.register(libraryRoutes, { reads, config, fastReads })
   await app.register(activityRoutes, { reads, config, auth, fastReads })
   await app.register(playthroughsRoutes, { db, reads, config, auth })
   await app.register(importsRoutes, { db, config, auth, work: importWork })

@@ -19,9 +19,13 @@ import { readerOf } from './rate-limit.js'
  * no promise in between (andThen); on PostgreSQL it waits for them.
  */
 
-/** What a fast read is given: the route's parameters, the signed-in session (null: anonymous) and the headers. */
+/**
+ * What a fast read is given: the route's parameters, its query string as sent (empty without one; only for a
+ * read registered `withQuery`), the signed-in session (null: anonymous) and the headers.
+ */
 export interface FastRead {
   params: Readonly<Record<string, string | undefined>>
+  query: string
   session: Session | null
   headers: IncomingHttpHeaders
 }
@@ -45,8 +49,12 @@ export interface FastReadsOptions {
 }
 
 export interface FastReads {
-  /** Answers GET `url` (a Fastify route's own URL, with its parameters) from `handler` when it can. */
-  get(url: string, handler: FastReadHandler): void
+  /**
+   * Answers GET `url` (a Fastify route's own URL, with its parameters) from `handler` when it can. Requests with
+   * a query string reach it only `withQuery`, and only a query of plain characters (no %-escape or `+`), which
+   * the handler matches as sent: anything else it leaves to Fastify's parsing and validation.
+   */
+  get(url: string, handler: FastReadHandler, options?: { withQuery?: boolean }): void
   /** The server's request handler: the fast path, else `fastify` (the app's routing). */
   handler(fastify: NodeHandler): NodeHandler
 }
@@ -58,6 +66,8 @@ const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info'])
 
 /** A path the fast path may route as Fastify would without decoding anything: no query, escape or delimiter. */
 const PLAIN_PATH = /^\/[\w./@+~-]*$/
+/** A query string that means the same before and after decoding. */
+const PLAIN_QUERY = /^[\w.=&-]*$/
 
 /**
  * How many paths' routes are remembered, and up to what length: looking a path up in a Map costs a fraction of
@@ -71,10 +81,16 @@ interface FastRoute {
   handler: FastReadHandler
   /** Shared by every request for the path: read, never changed. */
   params: Readonly<Record<string, string | undefined>>
+  query: string
+}
+
+interface Registered {
+  handler: FastReadHandler
+  withQuery: boolean
 }
 
 export function createFastReads(app: FastifyInstance, options: FastReadsOptions): FastReads {
-  const handlers = new Map<string, FastReadHandler>()
+  const handlers = new Map<string, Registered>()
   // The router knows every GET route, with Fastify's own router options, so that a URL reaches a fast read only
   // where Fastify would route it to the same route (a static route wins over a parameter, /x/ is /x).
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1000 })
@@ -101,17 +117,21 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
     return route
   }
   function routeOf(url: string): FastRoute | null {
-    if (!PLAIN_PATH.test(url)) return null
-    const found = router.find('GET', url)
-    const handler = (found?.store as { handler?: FastReadHandler } | undefined)?.handler
-    return handler ? { handler, params: Object.freeze({ ...found?.params }) } : null
+    const queryAt = url.indexOf('?')
+    const path = queryAt < 0 ? url : url.slice(0, queryAt)
+    const query = queryAt < 0 ? '' : url.slice(queryAt + 1)
+    if (!PLAIN_PATH.test(path) || !PLAIN_QUERY.test(query)) return null
+    const found = router.find('GET', path)
+    const registered = (found?.store as { handler?: Registered } | undefined)?.handler
+    if (!registered || (queryAt >= 0 && !registered.withQuery)) return null
+    return { handler: registered.handler, params: Object.freeze({ ...found?.params }), query }
   }
 
   /** Whether the request was answered here; false for Fastify to answer it. */
   function answerKept(route: FastRoute, request: IncomingMessage, response: ServerResponse, arrived: bigint | undefined) {
     return andThen(options.findSession(request.headers.authorization), (session) => {
       if (session === undefined) return false
-      return andThen(route.handler({ params: route.params, session, headers: request.headers }), (kept) => {
+      return andThen(route.handler({ params: route.params, query: route.query, session, headers: request.headers }), (kept) => {
         if (!kept) return false
         try {
           options.countRead(readerOf(session?.user.id, options.clientAddress(request)))
@@ -145,8 +165,8 @@ export function createFastReads(app: FastifyInstance, options: FastReadsOptions)
   }
 
   return {
-    get(url, handler) {
-      handlers.set(url, handler)
+    get(url, handler, { withQuery = false } = {}) {
+      handlers.set(url, { handler, withQuery })
     },
     handler(fastify) {
       return (request, response) => {

@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { createVersionedAnswers } from '../http/answer-cache.js'
-import { decodeCursor } from '../http/cursor.js'
+import { andThen } from '../db/prepared.js'
+import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
+import type { FastReads } from '../http/fast-reads.js'
 import { errorResponses, NotModified } from '../http/schemas.js'
 import { UsernameParams } from '../users/schemas.js'
 import { createUserVersionRead } from '../users/versions.js'
@@ -12,11 +14,17 @@ import { LibraryPage, LibraryQuery, RatingsPage, RatingsQuery } from './schemas.
 
 const tags = ['library']
 
+/** `?status=…` and nothing else: the first page of a list. */
+const FIRST_PAGE_QUERY = /^status=(played|liked|backlog|wishlist)$/
+
 /**
  * Public, paginated reads of a person's games: for libraries too big to come whole with the profile. `reads`: the
  * read replica, or the primary without one.
  */
-export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Config }> = async (app, { reads, config }) => {
+export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Config; fastReads: FastReads }> = async (
+  app,
+  { reads, config, fastReads },
+) => {
   const library = createLibraryReads(reads)
   const findUserVersion = createUserVersionRead(reads)
   // A person's lists change their version (migration 0008): their pages are kept serialized under it.
@@ -28,6 +36,19 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Confi
   })
   const cursorOf = (cursor: string | undefined) => decodeCursor<[string, number]>(cursor, ['timestamp', 'number'])
 
+  // The first page of a list, as an anonymous reader asks for it (a token counts reads against its account, and
+  // is Fastify's to check): the route's answer when it is kept.
+  fastReads.get(
+    '/api/users/:username/games',
+    ({ params, query, session, headers }) => {
+      const status = session === null ? FIRST_PAGE_QUERY.exec(query)?.[1] : undefined
+      if (status === undefined) return undefined
+      return andThen(findUserVersion(params.username as string), (head) =>
+        head && libraryPages.kept(headers['if-none-match'], { ...head, viewer: undefined, part: `${status}:${DEFAULT_PAGE_LIMIT}:` }),
+      )
+    },
+    { withQuery: true },
+  )
   app.get(
     '/api/users/:username/games',
     {

@@ -124,6 +124,30 @@ for (const kind of testedDatabases) {
       assert.equal(signedIn.response.json().results[0].followed_by_me, false)
     })
 
+    it("answers an anonymous reader's kept first page of a list as its route does; any other query goes to the route", async () => {
+      const played = await assertFastAndSame('/api/users/alice/games?status=played')
+      assert.equal(played.json().results[0].game.name, 'Portal')
+      assert.deepEqual((await assertFastAndSame('/api/users/alice/games/?status=liked')).json().results, [])
+      for (const [url, status] of [
+        ['/api/users/alice/games?status=played&limit=1', 200], // a page size: the route's
+        ['/api/users/alice/games?status=played&status=liked', 400],
+        ['/api/users/alice/games?status=playd', 400],
+        ['/api/users/alice/games?status=%70layed', 200], // an escape: decoded by Fastify
+        ['/api/users/alice/games', 400],
+        ['/api/users/nobody/games?status=played', 404],
+      ] as const) {
+        await serverAnswer(url)
+        const { response, fast } = await serverAnswer(url)
+        assert.equal(fast, false, `${url} should reach Fastify`)
+        assert.equal(response.statusCode, status, `${url}: ${response.body}`)
+      }
+      // A token counts the read against its account: the route's to answer.
+      await serverAnswer('/api/users/alice/games?status=played', as(bob))
+      assert.equal((await serverAnswer('/api/users/alice/games?status=played', as(bob))).fast, false)
+      // A query on a read that takes none is the route's too.
+      assert.equal((await serverAnswer('/api/games/portal?status=played')).fast, false)
+    })
+
     it("answers a reader's kept feed page as its route does", async () => {
       assert.equal((await call(counting.app, 'POST', '/api/users/follow/', { token: bob.token, body: { username: 'alice' } })).status, 200)
       const page = await assertFastAndSame('/api/feed/', as(bob))
