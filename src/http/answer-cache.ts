@@ -9,12 +9,15 @@ import { notFound } from './errors.js'
  * least recently used: a read only marks its entry, so it allocates nothing).
  */
 export interface AnswerCache<T> {
-  get(key: string, version: string): CachedAnswer<T> | undefined
-  set(key: string, version: string, body: Buffer, data: T): CachedAnswer<T>
+  get(key: AnswerKey, version: AnswerVersion): CachedAnswer<T> | undefined
+  set(key: AnswerKey, version: AnswerVersion, body: Buffer, data: T): CachedAnswer<T>
 }
 
+type AnswerKey = string | number
+type AnswerVersion = string | number
+
 export interface CachedAnswer<T> {
-  version: string
+  version: AnswerVersion
   /** The public answer, as sent to anonymous readers. */
   body: Buffer
   /** What the viewer-specific part of the answer is made from (never sent as is). */
@@ -30,9 +33,9 @@ export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
   // A Map iterates in insertion order: the oldest entries first. Moving an entry to the end on every read
   // (delete and set) reallocated the Map's table tens of thousands of times a second, and those tables
   // outlived young-generation collections: a read only sets `used`; eviction moves a used entry to the end.
-  const entries = new Map<string, Entry<T>>()
+  const entries = new Map<AnswerKey, Entry<T>>()
   let bytes = 0
-  const remove = (key: string, entry: Entry<T>) => {
+  const remove = (key: AnswerKey, entry: Entry<T>) => {
     entries.delete(key)
     bytes -= entry.body.length
   }
@@ -49,7 +52,7 @@ export function createAnswerCache<T>(maxBytes: number): AnswerCache<T> {
       if (old) remove(key, old)
       if (body.length > maxBytes) return entry
       while (bytes + body.length > maxBytes) {
-        const [oldestKey, oldest] = entries.entries().next().value as [string, Entry<T>]
+        const [oldestKey, oldest] = entries.entries().next().value as [AnswerKey, Entry<T>]
         remove(oldestKey, oldest)
         if (oldest.used) {
           // A second chance: to the end, unmarked.
@@ -182,13 +185,16 @@ export function createVersionedAnswers<T, V>(options: {
   const cache = createAnswerCache<KeptPublicAnswer<T>>(options.maxBytes)
   const format = answerFormat(options.schema)
 
+  // Tags carry the kind, id and format; entries are kept by id (and part) and checked against the version as
+  // read, which is all that can differ under one key: no tag string is built to find an anonymous answer.
   const versionOf = (head: AnswerHead<V>) => `${options.kind}${head.id}.${head.version}.${format}`
-  const keyOf = (head: AnswerHead<V>) => (head.part === undefined ? String(head.id) : `${head.id}:${head.part}`)
+  const keyOf = (head: AnswerHead<V>): AnswerKey => (head.part === undefined ? head.id : `${head.id}:${head.part}`)
   const tagOf = (version: string, viewer: V | undefined) =>
     viewer === undefined ? publicTag(version) : viewerTag(version, JSON.stringify(viewer))
 
-  function keep(key: string, version: string, body: Buffer, data: T): void {
-    cache.set(key, version, body, { data, publicAnswer: keptJson(body, cacheHeaderList(publicTag(version), false)) })
+  function keep(head: AnswerHead<V>, body: Buffer, data: T): void {
+    const publicAnswer = keptJson(body, cacheHeaderList(publicTag(versionOf(head)), false))
+    cache.set(keyOf(head), head.version, body, { data, publicAnswer })
   }
 
   function bodyFor(body: Buffer, data: T, viewer: V | undefined): Buffer {
@@ -206,15 +212,15 @@ export function createVersionedAnswers<T, V>(options: {
   function keptForViewer(ifNoneMatch: string | undefined, head: AnswerHead<V>, version: string): KeptAnswer | undefined {
     const viewerPart = JSON.stringify(head.viewer)
     const key = `${keyOf(head)} ${viewerPart}`
-    const known = viewerAnswers.get(key, version)?.data
+    const known = viewerAnswers.get(key, head.version)?.data
     const tag = known?.tag ?? viewerTag(version, viewerPart)
     if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, true) }
     if (known) return known.answer
-    const kept = cache.get(keyOf(head), version)
+    const kept = cache.get(keyOf(head), head.version)
     if (!kept) return undefined
     const body = bodyFor(kept.body, kept.data.data, head.viewer)
     const answer = keptJson(body, cacheHeaderList(tag, true))
-    viewerAnswers.set(key, version, body, { tag, answer })
+    viewerAnswers.set(key, head.version, body, { tag, answer })
     return answer
   }
 
@@ -233,15 +239,14 @@ export function createVersionedAnswers<T, V>(options: {
       const vary = reply.getHeader('vary')
       reply.header('vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`)
       if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) return reply.code(304).send()
-      const key = keyOf(head)
-      const kept = cache.get(key, version)
+      const kept = cache.get(keyOf(head), head.version)
       if (kept) return sendJsonBytes(reply, bodyFor(kept.body, kept.data.data, head.viewer))
       const fresh = await read()
       if (!fresh) throw notFound()
       const body = Buffer.from(fresh.json ?? (reply.serializeInput(fresh.publicAnswer as never, '200') as string))
       // Another entity than the one whose version was read (renamed, or a slug taken meanwhile): sent as it is
       // now, not kept under that version.
-      if (fresh.id === head.id) keep(key, version, body, fresh.data)
+      if (fresh.id === head.id) keep(head, body, fresh.data)
       return sendJsonBytes(reply, bodyFor(body, fresh.data, head.viewer))
     },
     /**
@@ -250,13 +255,12 @@ export function createVersionedAnswers<T, V>(options: {
      * anonymous answer, the most read, is sent with headers listed once when it was kept.
      */
     kept(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
-      const version = versionOf(head)
-      if (head.viewer !== undefined) return keptForViewer(ifNoneMatch, head, version)
+      if (head.viewer !== undefined) return keptForViewer(ifNoneMatch, head, versionOf(head))
       if (ifNoneMatch !== undefined) {
-        const tag = publicTag(version)
+        const tag = publicTag(versionOf(head))
         if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, false) }
       }
-      return cache.get(keyOf(head), version)?.data.publicAnswer
+      return cache.get(keyOf(head), head.version)?.data.publicAnswer
     },
   }
 }
