@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js'
-import { prepareQuery } from '../db/prepared.js'
+import { andThen, prepareQuery, type MaybePromise } from '../db/prepared.js'
 import { createAnswerCache } from '../http/answer-cache.js'
 
 /**
@@ -11,17 +11,30 @@ import { createAnswerCache } from '../http/answer-cache.js'
 export function createCatalogAnswers(
   db: Db,
   { maxBytes, maxAgeMs, now = Date.now }: { maxBytes: number; maxAgeMs: number; now?: () => number },
-): (key: string, answer: () => Promise<Buffer>) => Promise<Buffer> {
+): CatalogAnswers {
   const cache = createAnswerCache<null>(maxBytes)
   const catalogVersion = prepareQuery<Record<string, never>, { version: number }>(db, () =>
     db.selectFrom('catalog_version').select('version'),
   )
-  return async (key, answer) => {
-    if (maxAgeMs === 0) return answer()
-    const row = await catalogVersion.first({})
-    const version = `${row?.version}.${Math.floor(now() / maxAgeMs)}`
-    const kept = cache.get(key, version)
-    if (kept) return kept.body
-    return cache.set(key, version, await answer(), null).body
+  const versionNow = () => andThen(catalogVersion.first({}), (row) => `${row?.version}.${Math.floor(now() / maxAgeMs)}`)
+  return {
+    async answer(key, produce) {
+      if (maxAgeMs === 0) return produce()
+      const version = await versionNow()
+      const kept = cache.get(key, version)
+      if (kept) return kept.body
+      return cache.set(key, version, await produce(), null).body
+    },
+    kept(key) {
+      if (maxAgeMs === 0) return undefined
+      return andThen(versionNow(), (version) => cache.get(key, version)?.body)
+    },
   }
+}
+
+export interface CatalogAnswers {
+  /** The answer kept under `key` for the catalog as it is now, or else `produce`'s, kept. */
+  answer(key: string, produce: () => Promise<Buffer>): Promise<Buffer>
+  /** The answer kept under `key` for the catalog as it is now (at once on SQLite), or undefined. */
+  kept(key: string): MaybePromise<Buffer | undefined>
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { sessionOf, type AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
+import { createVersionedAnswers, keptJson, sendJsonBytes } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
 import { ApiError, invalid, notFound } from '../http/errors.js'
 import { errorResponses, NotModified, tokenSecurity } from '../http/schemas.js'
@@ -21,6 +21,7 @@ import {
   GameDetails,
   GameProposalBody,
   GameProposalConflict,
+  DEFAULT_SEARCH_LIMIT,
   GameParams,
   PopularGame,
   PopularQuery,
@@ -29,6 +30,7 @@ import {
   SearchPageQuery,
   SearchParams,
   SearchQuery,
+  SEARCH_NAME_MAX_LENGTH,
   type ViewerState,
 } from './schemas.js'
 import { createGameSearch, createSearchAnswers, type SearchForm, type SearchResult } from './search.js'
@@ -74,7 +76,17 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       }
       if (cached > 0) return sendJsonBytes(reply, Buffer.from(serialize(await searchPrimary(name, limit, { counted: form === 'page' }))))
     }
-    return sendJsonBytes(reply, await searchAnswers(form, name, limit, serialize))
+    return sendJsonBytes(reply, await searchAnswers.answer(form, name, limit, serialize))
+  }
+
+  // A kept search, as an anonymous reader asks for it (a token counts reads against its account, and is the
+  // route's to check). Not with IGDB, which the route asks first.
+  if (!searchIgdb) {
+    fastReads.get('/api/games/search/:name', ({ params, session }) => {
+      const name = params.name as string
+      if (session !== null || name.length > SEARCH_NAME_MAX_LENGTH) return undefined
+      return andThen(searchAnswers.kept('hits', name, DEFAULT_SEARCH_LIMIT), (body) => body && keptJson(body))
+    })
   }
 
   app.get(
@@ -124,7 +136,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       }
       // The key names every field, defaults filled in, so one page spelled two ways is one answer.
       const key = `discover:${JSON.stringify([query.genre, query.platform, query.developer, query.year, query.decade, query.sort, query.page, query.limit])}`
-      const body = await discoverAnswers(key, async () => Buffer.from(reply.serializeInput((await discover.page(query)) as never, '200') as string))
+      const body = await discoverAnswers.answer(key, async () => Buffer.from(reply.serializeInput((await discover.page(query)) as never, '200') as string))
       return sendJsonBytes(reply, body)
     },
   )
@@ -139,7 +151,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<GamesRoutesOptions> = async 
       },
     },
     async (_request, reply) => {
-      const body = await discoverAnswers('discover-filters', async () =>
+      const body = await discoverAnswers.answer('discover-filters', async () =>
         Buffer.from(reply.serializeInput((await discover.filters()) as never, '200') as string),
       )
       return sendJsonBytes(reply, body)

@@ -51,8 +51,10 @@ export const GameProposalConflict = Type.Object({
   game: CatalogGame,
 })
 
-const SearchName = Type.String({ minLength: 1, maxLength: 200 })
-const SearchLimit = Type.Integer({ minimum: 1, maximum: 50, default: 10 })
+export const SEARCH_NAME_MAX_LENGTH = 200
+export const DEFAULT_SEARCH_LIMIT = 10
+const SearchName = Type.String({ minLength: 1, maxLength: SEARCH_NAME_MAX_LENGTH })
+const SearchLimit = Type.Integer({ minimum: 1, maximum: 50, default: DEFAULT_SEARCH_LIMIT })
 
 export const SearchParams = Type.Object({ name: SearchName })
 export const SearchQuery = Type.Object({ limit: SearchLimit }, { additionalProperties: false })

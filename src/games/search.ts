@@ -106,10 +106,15 @@ export type SearchForm = 'hits' | 'page'
 /** Search answers kept serialized (createCatalogAnswers), per form, limit and query as search reads it. */
 export function createSearchAnswers(db: Db, search: GameSearch, options: Parameters<typeof createCatalogAnswers>[1]) {
   const answers = createCatalogAnswers(db, options)
-  return (form: SearchForm, query: string, limit: number, serialize: (result: SearchResult) => string): Promise<Buffer> =>
-    answers(`${form}:${limit}:${searchNameOf(query)}`, async () =>
-      Buffer.from(serialize(await search(query, limit, { counted: form === 'page' }))),
-    )
+  const keyOf = (form: SearchForm, query: string, limit: number) => `${form}:${limit}:${searchNameOf(query)}`
+  return {
+    answer: (form: SearchForm, query: string, limit: number, serialize: (result: SearchResult) => string): Promise<Buffer> =>
+      answers.answer(keyOf(form, query, limit), async () =>
+        Buffer.from(serialize(await search(query, limit, { counted: form === 'page' }))),
+      ),
+    /** The answer when it is kept, else undefined (see src/http/fast-reads.ts). */
+    kept: (form: SearchForm, query: string, limit: number) => answers.kept(keyOf(form, query, limit)),
+  }
 }
 
 const EXACT_TIER = 0

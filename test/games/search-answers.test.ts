@@ -71,7 +71,7 @@ describeEachDatabase('kept search answers', (current) => {
     let now = 1_000_000
     const answers = createSearchAnswers(db, counting, { maxBytes: 1 << 20, maxAgeMs: 60_000, now: () => now })
     const answer = async (query: string, limit: number) =>
-      (JSON.parse((await answers('hits', query, limit, (result) => JSON.stringify(result.hits))).toString()) as SearchHit[]).map((hit) => hit.name)
+      (JSON.parse((await answers.answer('hits', query, limit, (result) => JSON.stringify(result.hits))).toString()) as SearchHit[]).map((hit) => hit.name)
 
     const first = await answer('mass effec', 3)
     assert.deepEqual(first, ['Mass Effect 3', 'Mass Effect 2', 'Mass Effect'])

@@ -148,6 +148,18 @@ for (const kind of testedDatabases) {
       assert.equal((await serverAnswer('/api/games/portal?status=played')).fast, false)
     })
 
+    it("answers an anonymous reader's kept search as its route does; a longer name than the route takes goes to it", async () => {
+      assert.equal((await assertFastAndSame('/api/games/search/portal')).json()[0].name, 'Portal')
+      assert.deepEqual((await assertFastAndSame('/api/games/search/zzzz')).json(), [])
+      // Searched as "portal", whose answer is kept, but longer than a name may be.
+      const tooLong = `/api/games/search/portal${'-'.repeat(200)}`
+      await serverAnswer(tooLong)
+      const refused = await serverAnswer(tooLong)
+      assert.deepEqual([refused.fast, refused.response.statusCode], [false, 400])
+      await serverAnswer('/api/games/search/portal', as(bob))
+      assert.equal((await serverAnswer('/api/games/search/portal', as(bob))).fast, false)
+    })
+
     it("answers a reader's kept feed page as its route does", async () => {
       assert.equal((await call(counting.app, 'POST', '/api/users/follow/', { token: bob.token, body: { username: 'alice' } })).status, 200)
       const page = await assertFastAndSame('/api/feed/', as(bob))
