@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthHooks } from '../auth/authenticate.js'
 import { sessionOf } from '../auth/authenticate.js'
 import type { Db } from '../db/database.js'
+import { andThen } from '../db/prepared.js'
 import type { Config } from '../config.js'
 import { createVersionedAnswers, sendJsonBytes } from '../http/answer-cache.js'
 import { decodeCursor, DEFAULT_PAGE_LIMIT } from '../http/cursor.js'
@@ -12,7 +13,6 @@ import { UsernameParams } from '../users/schemas.js'
 import { createFeedReads } from './feed.js'
 import { ActivityPage, ActivityQuery } from './schemas.js'
 import { createUserActivityReads } from './user-activity.js'
-import { andThen } from '../db/prepared.js'
 
 const tags = ['activity']
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { sessionOf, type AuthHooks } from '../auth/authenticate.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
+import { andThen } from '../db/prepared.js'
 import { createVersionedAnswers, keptJson, sendJsonBytes } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
 import { ApiError, invalid, notFound } from '../http/errors.js'
@@ -34,7 +35,6 @@ import {
   type ViewerState,
 } from './schemas.js'
 import { createGameSearch, createSearchAnswers, type SearchForm, type SearchResult } from './search.js'
-import { andThen } from '../db/prepared.js'
 
 export interface GamesRoutesOptions {
   db: Db

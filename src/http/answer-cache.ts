@@ -209,11 +209,11 @@ export function createVersionedAnswers<T, V>(options: {
    */
   const viewerAnswers = createAnswerCache<{ tag: string; answer: KeptAnswer }>(Math.floor(options.maxBytes / 2))
 
-  function keptForViewer(ifNoneMatch: string | undefined, head: AnswerHead<V>, version: string): KeptAnswer | undefined {
+  function keptForViewer(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
     const viewerPart = JSON.stringify(head.viewer)
     const key = `${keyOf(head)} ${viewerPart}`
     const known = viewerAnswers.get(key, head.version)?.data
-    const tag = known?.tag ?? viewerTag(version, viewerPart)
+    const tag = known?.tag ?? viewerTag(versionOf(head), viewerPart)
     if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, true) }
     if (known) return known.answer
     const kept = cache.get(keyOf(head), head.version)
@@ -255,7 +255,7 @@ export function createVersionedAnswers<T, V>(options: {
      * anonymous answer, the most read, is sent with headers listed once when it was kept.
      */
     kept(ifNoneMatch: string | undefined, head: AnswerHead<V>): KeptAnswer | undefined {
-      if (head.viewer !== undefined) return keptForViewer(ifNoneMatch, head, versionOf(head))
+      if (head.viewer !== undefined) return keptForViewer(ifNoneMatch, head)
       if (ifNoneMatch !== undefined) {
         const tag = publicTag(versionOf(head))
         if (matchesIfNoneMatch(ifNoneMatch, tag)) return { status: 304, headers: cacheHeaderList(tag, false) }

@@ -17,6 +17,9 @@ const tags = ['library']
 /** `?status=…` and nothing else: the first page of a list. */
 const FIRST_PAGE_QUERY = /^status=(played|liked|backlog|wishlist)$/
 
+/** Which of a person's pages a kept answer is: the list, and the page as asked for. */
+const libraryPart = (status: string, limit: number, cursor: string | undefined) => `${status}:${limit}:${cursor ?? ''}`
+
 /**
  * Public, paginated reads of a person's games: for libraries too big to come whole with the profile. `reads`: the
  * read replica, or the primary without one.
@@ -44,7 +47,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Confi
       const status = session === null ? FIRST_PAGE_QUERY.exec(query)?.[1] : undefined
       if (status === undefined) return undefined
       return andThen(findUserVersion(params.username as string), (head) =>
-        head && libraryPages.kept(headers['if-none-match'], { ...head, viewer: undefined, part: `${status}:${DEFAULT_PAGE_LIMIT}:` }),
+        head && libraryPages.kept(headers['if-none-match'], { ...head, viewer: undefined, part: libraryPart(status, DEFAULT_PAGE_LIMIT, undefined) }),
       )
     },
     { withQuery: true },
@@ -65,7 +68,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<{ reads: Db; config: Confi
       const after = cursorOf(cursor)
       const head = await findUserVersion(request.params.username)
       if (!head) throw notFound()
-      const part = `${status}:${limit}:${cursor ?? ''}`
+      const part = libraryPart(status, limit, cursor)
       return libraryPages.send(request, reply, { ...head, viewer: undefined, part }, async () => {
         const found = await library.findLibraryPage(request.params.username, status, after, limit)
         return found && { id: found.userId, publicAnswer: found.page, data: null }

@@ -7,6 +7,7 @@ import { trustDevice } from '../auth/devices.js'
 import { issueToken, purgeExpiredTokens, revokeAllTokens, revokeToken, type Session } from '../auth/tokens.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
+import { andThen } from '../db/prepared.js'
 import type { Throttles } from '../http/rate-limit.js'
 import { createVersionedAnswers, keptJson, type KeptAnswer } from '../http/answer-cache.js'
 import type { FastReads } from '../http/fast-reads.js'
@@ -40,7 +41,6 @@ import {
   UsernameParams,
 } from './schemas.js'
 import { usernameKey } from './usernames.js'
-import { andThen } from '../db/prepared.js'
 
 export interface UsersRoutesOptions {
   db: Db
