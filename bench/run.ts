@@ -18,6 +18,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const CONNECTIONS = 32
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const log = (line: string) => console.error(`[bench] ${line}`)
+/** The Node.js flags `npm start` runs the server with (package.json): the bench measures the server as it is run. */
+const SERVER_NODE_FLAGS = nodeFlagsOfStartScript()
 /** /proc/PID/stat counts CPU time in clock ticks. */
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 
@@ -180,6 +182,13 @@ async function revalidation(port: number, profilePath: string): Promise<Scenario
   return { name: SCENARIO.revalidatedProfile, requests: [{ method: 'GET', path: profilePath, headers: { 'if-none-match': etag } }] }
 }
 
+function nodeFlagsOfStartScript(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const flags = /\bnode ((?:--\S+ )*)dist\/server\.js/.exec(scripts.start)?.[1]
+  if (flags === undefined) throw new Error('package.json: the start script does not run node … dist/server.js')
+  return flags.split(' ').filter(Boolean)
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
@@ -207,7 +216,7 @@ async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
 
 async function startServer(databaseUrl: string, workers = 1): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'dist/server.js')], {
     cwd: ROOT,
     env: {
       ...process.env,
