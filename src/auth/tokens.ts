@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto'
 import type { Db } from '../db/database.js'
-import { andThen, prepareQuery, type MaybePromise } from '../db/prepared.js'
+import { andThen, prepareKeyedRead, type MaybePromise } from '../db/prepared.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/
@@ -53,12 +53,12 @@ export function createSessionLookup(db: Db): (token: string) => MaybePromise<Ses
   // By the digest, the table's key: one row or none. A lookup's timing can tell at most how a digest compares
   // with stored ones, which brings no one closer to a token (knox looks up by the token's first characters and
   // compares digests in constant time instead; that cost this read a second index walk and a comparison).
-  const tokenByDigest = prepareQuery<{ digest: string }, TokenRow>(db, (param) =>
+  const tokenByDigest = prepareKeyedRead<string, TokenRow>(db, 'text', (digest) =>
     db
       .selectFrom('auth_tokens')
       .innerJoin('users', 'users.id', 'auth_tokens.user_id')
       .select(['auth_tokens.digest', 'auth_tokens.expires_at', 'users.id', 'users.username', 'users.email', 'users.gravatar'])
-      .where('auth_tokens.digest', '=', param('digest')),
+      .where('auth_tokens.digest', '=', digest),
   )
   const sessionOf = (row: TokenRow | undefined): MaybePromise<Session | undefined> => {
     if (!row) return undefined
@@ -68,7 +68,7 @@ export function createSessionLookup(db: Db): (token: string) => MaybePromise<Ses
     const { id, username, email, gravatar } = row
     return { user: { id, username, email, gravatar }, tokenDigest: row.digest }
   }
-  return (token) => (TOKEN_PATTERN.test(token) ? andThen(tokenByDigest.first({ digest: digestOf(token) }), sessionOf) : undefined)
+  return (token) => (TOKEN_PATTERN.test(token) ? andThen(tokenByDigest(digestOf(token)), sessionOf) : undefined)
 }
 
 type TokenRow = TokenOwner & { digest: string; expires_at: string | null }

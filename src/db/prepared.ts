@@ -1,5 +1,5 @@
-import type { Compilable, CompiledQuery } from 'kysely'
-import { postgresHandleOf, sqliteHandleOf, type Db } from './database.js'
+import { sql, type Compilable, type CompiledQuery, type Expression } from 'kysely'
+import { postgresHandleOf, sqliteHandleOf, type Db, type PostgresHandle } from './database.js'
 
 const PARAMETER_MARK = '\u0000overworld-parameter:'
 
@@ -73,4 +73,83 @@ export function prepareQuery<P extends Record<string, unknown>, R>(
       return viaDriver(parameters).then((rows) => rows[0])
     },
   }
+}
+
+/** The column under which a batched read gives the key each row answers. */
+const BATCH_KEY = 'overworld_batch_key'
+
+/**
+ * A read of at most one row per key (a token's digest, a username's key), compiled once. `build` receives the
+ * key as an expression to compare a unique column with.
+ *
+ * On SQLite it is a prepared query, answered at once. On PostgreSQL, where a query's round trip costs both
+ * processes far more CPU than finding one row (bench/results/2026-12-05.md), the keys asked for while the event
+ * loop handles one batch of ready connections are read together in ONE query, sent as soon as that batch is done
+ * (setImmediate runs right after the poll phase): the query runs once per key in a lateral join over the array
+ * of keys. Each key is read after it was asked for, so a batched read sees every write committed before its
+ * request arrived, as a query of its own would. Inside a transaction it is a query of its own.
+ */
+export function prepareKeyedRead<K extends string | number, R>(
+  db: Db,
+  keyType: 'text' | 'int8',
+  build: (key: Expression<K>) => Buildable<R>,
+): (key: K) => MaybePromise<R | undefined> {
+  const single = prepareQuery<{ key: K }, R>(db, (param) => build(sql.val(param('key'))))
+  const pool = postgresHandleOf(db)
+  if (!pool) return (key) => single.first({ key })
+  const perKey = (build(sql.ref<K>('batch.key')) as { compile(db: Db): CompiledQuery<R> }).compile(db)
+  const keysAt = perKey.parameters.length + 1
+  const text =
+    `select batch.key as ${BATCH_KEY}, answer.* from unnest($${keysAt}::${keyType}[]) as batch(key) ` +
+    `cross join lateral (${perKey.sql}) as answer`
+  return batchedReads<K, R>(pool, text, perKey.parameters, (key) => single.first({ key }))
+}
+
+interface Waiting<R> {
+  resolve(row: R | undefined): void
+  reject(error: unknown): void
+}
+
+function batchedReads<K, R>(
+  pool: PostgresHandle,
+  text: string,
+  constants: ReadonlyArray<unknown>,
+  readOne: (key: K) => MaybePromise<R | undefined>,
+) {
+  let waiting: Map<K, Waiting<R>[]> | undefined
+  const send = () => {
+    const batch = waiting as Map<K, Waiting<R>[]>
+    waiting = undefined
+    pool.query(text, [...constants, [...batch.keys()]]).then(
+      (rows) => {
+        const byKey = new Map<unknown, R>()
+        for (const row of rows as Record<string, unknown>[]) {
+          const { [BATCH_KEY]: key, ...answer } = row
+          byKey.set(key, answer as R)
+        }
+        for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key))
+      },
+      () => {
+        // One key the database refuses must fail its own read only, not those that shared its batch.
+        for (const [key, waiters] of batch) {
+          Promise.resolve()
+            .then(() => readOne(key))
+            .then(
+              (row) => waiters.forEach((waiter) => waiter.resolve(row)),
+              (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
+            )
+        }
+      },
+    )
+  }
+  return (key: K) =>
+    new Promise<R | undefined>((resolve, reject) => {
+      if (!waiting) {
+        waiting = new Map()
+        setImmediate(send)
+      }
+      const waiters = waiting.get(key)
+      if (waiters) waiters.push({ resolve, reject })
+      else waiting.set(key, [{ resolve, reject }])
+    })
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js'
-import { prepareQuery } from '../db/prepared.js'
+import { prepareKeyedRead } from '../db/prepared.js'
 import { usernameKey } from './usernames.js'
 
 /**
@@ -7,8 +7,8 @@ import { usernameKey } from './usernames.js'
  * their library pages) is checked against before it is sent. Compiled once.
  */
 export function createUserVersionRead(db: Db) {
-  const version = prepareQuery<{ key: string }, { id: number; version: number }>(db, (param) =>
-    db.selectFrom('users').select(['id', 'version']).where('username_key', '=', param('key')),
+  const version = prepareKeyedRead<string, { id: number; version: number }>(db, 'text', (key) =>
+    db.selectFrom('users').select(['id', 'version']).where('username_key', '=', key),
   )
-  return (username: string) => version.first({ key: usernameKey(username) })
+  return (username: string) => version(usernameKey(username))
 }

@@ -4,9 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
+import pg from 'pg'
 import { openDatabase, type Db } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
-import { prepareQuery } from '../../src/db/prepared.js'
+import { prepareKeyedRead, prepareQuery, type MaybePromise } from '../../src/db/prepared.js'
 import { insertGame } from '../../src/games/repository.js'
 import { insertUser } from '../../src/users/repository.js'
 import { createTestDatabase, testedDatabases, type TestDatabase } from '../helpers/app.js'
@@ -145,6 +146,72 @@ for (const kind of testedDatabases) {
           assert.equal(await prepared.first({ username: 'oshiro' }), undefined)
         })
         assert.deepEqual(await prepared.first({ username: 'oshiro' }), { username: 'oshiro' })
+      })
+    }
+  })
+}
+
+for (const kind of testedDatabases) {
+  describe(`prepareKeyedRead [${kind}]`, () => {
+    let database: TestDatabase
+    let db: Db
+    let bioOf: (username: string) => MaybePromise<{ username: string; bio: string | null } | undefined>
+
+    before(async () => {
+      database = await createTestDatabase(kind)
+      db = openDatabase(database.url)
+      await migrateToLatest(db)
+      for (const name of ['madeline', 'theo', 'granny']) await insertUser(db, newUserRow(name))
+      bioOf = prepareKeyedRead<string, { username: string; bio: string | null }>(db, 'text', (username) =>
+        db.selectFrom('users').select(['username', 'bio']).where('username', '=', username),
+      )
+    })
+
+    after(async () => {
+      await db.destroy()
+      await database.drop()
+    })
+
+    it('gives each key asked for in the same turn its own row, or undefined for a key with none', async () => {
+      const keys = ['theo', 'madeline', 'theo', 'nobody', 'granny']
+      assert.deepEqual(await Promise.all(keys.map(bioOf)), [
+        { username: 'theo', bio: null },
+        { username: 'madeline', bio: null },
+        { username: 'theo', bio: null },
+        undefined,
+        { username: 'granny', bio: null },
+      ])
+    })
+
+    it('sees a write committed before the read was asked for, in the same turn as reads asked for before it', async () => {
+      const before = bioOf('granny')
+      await db.updateTable('users').set({ bio: 'Hahaha' }).where('username', '=', 'granny').execute()
+      const after = bioOf('granny')
+      assert.deepEqual(await after, { username: 'granny', bio: 'Hahaha' })
+      await before
+    })
+
+    if (kind === 'postgres') {
+      it('reads the keys asked for in one turn with one query', async () => {
+        const query = pg.Pool.prototype.query
+        let queries = 0
+        pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
+          queries++
+          return (query as (...args: unknown[]) => unknown).apply(this, args)
+        } as typeof query
+        try {
+          const rows = await Promise.all(['theo', 'madeline', 'nobody', 'granny'].map(bioOf))
+          assert.equal(rows.filter(Boolean).length, 3)
+          assert.equal(queries, 1)
+        } finally {
+          pg.Pool.prototype.query = query
+        }
+      })
+
+      it('fails only the read of a key the database refuses, not the reads that shared its query', async () => {
+        const [theo, refused] = await Promise.allSettled([bioOf('theo'), bioOf('nul\u0000byte')])
+        assert.deepEqual(theo, { status: 'fulfilled', value: { username: 'theo', bio: null } })
+        assert.equal(refused.status, 'rejected')
       })
     }
   })
