@@ -51,7 +51,7 @@ export function prepareQuery<P extends Record<string, unknown>, R>(
   const bind = (parameters: P): unknown[] =>
     slots.map((slot) => ('name' in slot ? parameters[slot.name as keyof P] : slot.value))
   const handle = sqliteHandleOf(db)
-  const statement = handle?.prepare(compiled.sql)
+  const statement = handle?.prepareRead(compiled.sql)
   const pool = postgresHandleOf(db)
 
   // PostgreSQL outside a transaction: straight to the pool, without Kysely's layers of connection handling
