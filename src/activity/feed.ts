@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import { andThen, prepareQuery, type MaybePromise } from '../db/prepared.js'
+import { andThen, prepareKeyedRead, prepareQuery, type MaybePromise } from '../db/prepared.js'
 import { activityPageJson, activityPageQuery, type ActivityPageRow } from './items.js'
 
 type FeedPageParameters = {
@@ -23,14 +23,15 @@ export function createFeedReads(db: Db) {
     return activityPageJson(await query.first({ viewerId, limit, ...(before !== undefined && { before }) }))
   }
 
-  const version = prepareQuery<{ viewerId: number }, { inbox: number | null; own: number; people: number; catalog: number }>(
+  const version = prepareKeyedRead<number, { inbox: number | null; own: number; people: number; catalog: number }>(
     db,
-    (param) => sql`select
-      (select version from feed_versions where reader_id = ${param('viewerId')}) as inbox,
+    'int8',
+    (viewerId) => sql`select
+      (select version from feed_versions where reader_id = ${viewerId}) as inbox,
       u.version as own,
       (select version from people_version) as people,
       (select version from catalog_version) as catalog
-      from users u where u.id = ${param('viewerId')}`,
+      from users u where u.id = ${viewerId}`,
   )
 
   /**
@@ -39,7 +40,7 @@ export function createFeedReads(db: Db) {
    * names and avatars and of the catalog (what items show of their people and games).
    */
   function findFeedVersion(viewerId: number): MaybePromise<string | undefined> {
-    return andThen(version.first({ viewerId }), (row) => row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`)
+    return andThen(version(viewerId), (row) => row && `${row.inbox ?? 0}.${row.own}.${row.people}.${row.catalog}`)
   }
 
   return { findFeedPageJson, findFeedVersion }

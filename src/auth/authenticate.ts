@@ -14,10 +14,12 @@ declare module 'fastify' {
 const unauthorized = (detail: string) => new ApiError(401, { detail })
 
 /** `Authorization: Token <token>` (what django-rest-knox clients send) or `Bearer <token>`. */
+const AUTHORIZATION = /^\s*(?:token|bearer)\s+(\S+)\s*$/i
+
 function tokenFromHeader(header: string | undefined): string | undefined {
   if (header === undefined) return undefined
-  const [scheme, token, ...rest] = header.trim().split(/\s+/)
-  if (rest.length > 0 || !token || !scheme || !/^(token|bearer)$/i.test(scheme)) throw unauthorized('Invalid token.')
+  const token = AUTHORIZATION.exec(header)?.[1]
+  if (token === undefined) throw unauthorized('Invalid token.')
   return token
 }
 

@@ -129,7 +129,11 @@ function batchedReads<K, R>(
         }
         for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key))
       },
-      () => {
+      (error: unknown) => {
+        if (!refusedValue(error)) {
+          for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error)
+          return
+        }
         // One key the database refuses must fail its own read only, not those that shared its batch.
         for (const [key, waiters] of batch) {
           Promise.resolve()
@@ -152,4 +156,13 @@ function batchedReads<K, R>(
       if (waiters) waiters.push({ resolve, reject })
       else waiting.set(key, [{ resolve, reject }])
     })
+}
+
+/**
+ * Whether PostgreSQL refused a value sent (SQLSTATE class 22, data exception: a NUL byte in a text, say), which
+ * is worth finding out key by key. Anything else (a timeout, a lost connection) would only fail again, later.
+ */
+function refusedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.length === 5 && code.startsWith('22')
 }

@@ -3,7 +3,7 @@ import { recordActivity, removeActivity } from '../activity/record.js'
 import { deliverToNewFollower, withdrawFromFormerFollower } from '../activity/inbox.js'
 import type { Db } from '../db/database.js'
 import { isoTimestamp, jsonAggregates, jsonArrayFrom, parseJson, type JsonColumn } from '../db/json.js'
-import { andThen, prepareQuery } from '../db/prepared.js'
+import { andThen, prepareKeyedRead, prepareQuery } from '../db/prepared.js'
 import type { GameStatus, UsersTable } from '../db/tables.js'
 import { hoursFromNow, timestamp } from '../db/time.js'
 import { pageOf } from '../http/cursor.js'
@@ -357,16 +357,17 @@ export function createFollowsReads(db: Db) {
     return { ownerId: row.owner_id, page: { results, next: page.next } }
   }
 
-  const followsVersion = prepareQuery<{ usernameKey: string }, { id: number; version: number; people: number }>(
+  const followsVersion = prepareKeyedRead<string, { id: number; version: number; people: number }>(
     db,
-    (param) => sql`select u.id, u.version, (select version from people_version) as people from users u where u.username_key = ${param('usernameKey')}`,
+    'text',
+    (key) => sql`select u.id, u.version, (select version from people_version) as people from users u where u.username_key = ${key}`,
   )
   /**
    * What a kept followers or following page is checked against: its owner's id, and a version that moves with
    * their follows (their own version) and with the name, avatar or bio of anyone (people_version).
    */
   function findFollowsVersion(username: string) {
-    return andThen(followsVersion.first({ usernameKey: usernameKey(username) }), (row) =>
+    return andThen(followsVersion(usernameKey(username)), (row) =>
       row && { id: row.id, version: `${row.version}.${row.people}` },
     )
   }
