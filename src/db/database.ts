@@ -196,10 +196,10 @@ function withStatementCache(sqlite: SQLite.Database, snapshot: ReadSnapshot): Sq
 }
 
 /**
- * better-sqlite3 makes a row object by setting its columns one by one through V8's API: about 1.4 µs for a row
- * of six columns on the bench machine, more than finding the row (bench/results/2026-12-05.md). So a hot read's
- * statement gives its rows as arrays, and an object literal of the statement's columns, compiled once, makes each
- * row an object in a fraction of that. Column names come from our own SQL; they are quoted all the same.
+ * better-sqlite3 makes a row object by setting its columns one by one through V8's API. So a hot read's statement
+ * gives its rows as arrays, and an object literal of the statement's columns, compiled once, makes each row an
+ * object: the session read (six columns) takes 1.18 µs instead of 1.55 on the bench machine
+ * (bench/results/2026-12-05.md). Column names come from our own SQL; they are quoted all the same.
  */
 function prepareRead(sqlite: SQLite.Database, text: string): ReadStatement {
   const prepared = sqlite.prepare(text)
