@@ -227,7 +227,6 @@ function sqliteValues(parameters: ReadonlyArray<unknown>): ReadonlyArray<unknown
 function withBooleanParameters(statement: SQLite.Statement): SqliteStatement {
   return {
     reader: statement.reader,
-    get: (parameters: ReadonlyArray<unknown>) => statement.get(sqliteValues(parameters)),
     all: (parameters) => statement.all(sqliteValues(parameters)),
     run: (parameters) => statement.run(sqliteValues(parameters)),
     iterate: (parameters) => statement.iterate(sqliteValues(parameters)),

@@ -183,7 +183,7 @@ for (const kind of testedDatabases) {
       ])
     })
 
-    it('sees a write committed before the read was asked for, in the same turn as reads asked for before it', async () => {
+    it('sees a write committed before the read was asked for, while a read asked for before the write may still be waiting', async () => {
       const before = bioOf('granny')
       await db.updateTable('users').set({ bio: 'Hahaha' }).where('username', '=', 'granny').execute()
       const after = bioOf('granny')
